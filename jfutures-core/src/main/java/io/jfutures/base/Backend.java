@@ -1,0 +1,49 @@
+package io.jfutures.base;
+
+/**
+ * What runs a pool's tasks: threads, worker processes or cluster members. {@link PoolCore} holds
+ * everything the pools share (futures, counts, map, shutdown order) and asks its back end only to
+ * run {@link Execution}s and manage workers.
+ *
+ * <p>A back end must bring every execution it accepts to an end: it {@linkplain Execution#begin
+ * begins} it and completes it, or completes it without running it (cancelled, broken pool, crashed
+ * worker). It must never block in {@link #execute}.
+ */
+public interface Backend {
+  /**
+   * Accepts one task. {@link PoolCore} calls this under its submit lock, never after {@link
+   * #shutdown}.
+   */
+  void execute(Execution<?> execution);
+
+  /** No more tasks will come; let the workers exit once the accepted ones are done. Called once. */
+  void shutdown();
+
+  /** Cancels every accepted task that has not started. */
+  void cancelPending();
+
+  /**
+   * Waits until every worker has exited (except the calling thread, if it is one of them).
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  void awaitTermination() throws InterruptedException;
+
+  /** Null while the pool works; once it is broken, what broke it, thrown by every later submit. */
+  RuntimeException brokenCause();
+
+  int maxWorkers();
+
+  long workersStarted();
+
+  long workersCrashed();
+
+  /**
+   * How long an automatically sized map chunk should run: long enough that the cost of handing a
+   * chunk to a worker is small beside it.
+   */
+  long chunkTargetNanos();
+
+  /** How many map chunks may be in flight when the options do not say. */
+  int defaultBufferSize();
+}

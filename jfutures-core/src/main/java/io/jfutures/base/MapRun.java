@@ -1,0 +1,352 @@
+package io.jfutures.base;
+
+import io.jfutures.BrokenPoolException;
+import io.jfutures.Fn;
+import io.jfutures.MapOptions;
+import io.jfutures.ProgressListener;
+import io.jfutures.TaskFailedException;
+import io.jfutures.WaitTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * One call of {@link io.jfutures.Pool#map}: the source of the stream it returns.
+ *
+ * <p>Everything happens on the thread that consumes the stream, when it asks for the next result:
+ * it pulls inputs into chunks and submits them until {@code bufferSize} chunks are outstanding,
+ * then waits for the next chunk to hand out, the oldest one when ordered, any finished one when
+ * not. Chunks outstanding never exceed {@code bufferSize}, and a chunk stays outstanding until its
+ * last result has been handed out, so memory is bounded whatever the input. The only other threads
+ * involved are the pool's, which report finished chunks (unordered) and progress.
+ *
+ * <p>When the stream reaches a failed input, runs out of time, is interrupted or closed, every
+ * outstanding chunk is cancelled ({@code cancel(false)}: chunks that have started finish, and their
+ * results are dropped) and no more inputs are pulled. Not thread-safe, like any stream.
+ */
+final class MapRun<A, R> implements Spliterator<R> {
+  private static final System.Logger LOG = System.getLogger("io.jfutures");
+
+  /** A submitted chunk and the index of its first input. */
+  private final class InFlight implements BiConsumer<ChunkResult, Throwable> {
+    final Execution<ChunkResult> execution;
+    final long start;
+
+    InFlight(Execution<ChunkResult> execution, long start) {
+      this.execution = execution;
+      this.start = start;
+    }
+
+    /** Runs on the pool thread that finished the chunk. */
+    @Override
+    public void accept(ChunkResult result, Throwable failure) {
+      if (landed != null) {
+        landed.add(this);
+      }
+      if (listener != null && result != null) {
+        reportProgress(result.succeeded() + (result.failure() == null ? 0 : 1));
+      }
+    }
+  }
+
+  private final PoolCore pool;
+  private final Fn<? super A, ? extends R> fn;
+  private final Supplier<Spliterator<? extends A>> source;
+  private final Runnable closeInputs;
+  private final int bufferSize;
+  private final ChunkSizer sizer;
+  private final Duration timeout;
+  private final long deadline;
+  private final ProgressListener listener;
+  private final ReentrantLock progressLock = new ReentrantLock();
+  private long progress;
+
+  /** Ordered: the outstanding chunks, oldest first. */
+  private final ArrayDeque<InFlight> queue;
+
+  /** Unordered: the outstanding chunks, and those of them that have finished. */
+  private final Set<InFlight> outstanding;
+
+  private final LinkedBlockingQueue<InFlight> landed;
+
+  private Spliterator<? extends A> inputs;
+  private volatile long total = -1;
+  private final Consumer<Object> sink = value -> pulledValue = value;
+  private Object pulledValue;
+  private long pulled;
+  private boolean exhausted;
+  private boolean finished;
+
+  private Object[] values;
+  private int next;
+  private int end;
+  private Throwable failure;
+  private long failureIndex;
+
+  private MapRun(
+      PoolCore pool,
+      Fn<? super A, ? extends R> fn,
+      Supplier<Spliterator<? extends A>> source,
+      Runnable closeInputs,
+      MapOptions options) {
+    this.pool = pool;
+    this.fn = fn;
+    this.source = source;
+    this.closeInputs = closeInputs;
+    Backend backend = pool.backend();
+    this.bufferSize = options.bufferSize() > 0 ? options.bufferSize() : backend.defaultBufferSize();
+    this.sizer = new ChunkSizer(options.chunkSize(), backend.chunkTargetNanos());
+    this.timeout = options.timeout();
+    this.deadline = timeout == null ? 0 : System.nanoTime() + saturatedNanos(timeout);
+    this.listener = options.progressListener();
+    if (options.isOrdered()) {
+      this.queue = new ArrayDeque<>();
+      this.outstanding = null;
+      this.landed = null;
+    } else {
+      this.queue = null;
+      this.outstanding = new HashSet<>();
+      this.landed = new LinkedBlockingQueue<>();
+    }
+  }
+
+  static <A, R> Stream<R> stream(
+      PoolCore pool,
+      Fn<? super A, ? extends R> fn,
+      Supplier<Spliterator<? extends A>> source,
+      Runnable closeInputs,
+      MapOptions options) {
+    MapRun<A, R> run = new MapRun<>(pool, fn, source, closeInputs, options);
+    return new AutoClosingStream<>(StreamSupport.stream(run, false).onClose(run::close));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public boolean tryAdvance(Consumer<? super R> action) {
+    while (true) {
+      if (next < end) {
+        Object value = values[next];
+        values[next++] = null;
+        action.accept((R) value);
+        return true;
+      }
+      if (failure != null) {
+        Throwable cause = failure;
+        failure = null;
+        throw abort(
+            new TaskFailedException("map input #" + failureIndex + " failed: " + cause, cause));
+      }
+      values = null;
+      if (finished) {
+        return false;
+      }
+      InFlight chunk = nextChunk();
+      if (chunk == null) {
+        finished = true;
+        return false;
+      }
+      ChunkResult result = resultOf(chunk.execution);
+      sizer.observe(result);
+      values = result.values();
+      next = 0;
+      end = result.succeeded();
+      if (result.failure() != null) {
+        failure = result.failure();
+        failureIndex = chunk.start + result.succeeded();
+      }
+    }
+  }
+
+  /** Tops up the chunks in flight, then takes the next one to hand out; null when all are out. */
+  private InFlight nextChunk() {
+    try {
+      fill();
+    } catch (RuntimeException | Error e) {
+      throw abort(e);
+    }
+    if (queue != null) {
+      return queue.pollFirst();
+    }
+    if (outstanding.isEmpty()) {
+      return null;
+    }
+    InFlight chunk;
+    try {
+      if (timeout == null) {
+        chunk = landed.take();
+      } else {
+        chunk = landed.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (chunk == null) {
+          throw abort(timedOut());
+        }
+      }
+    } catch (InterruptedException e) {
+      throw abort(interrupted(e));
+    }
+    outstanding.remove(chunk);
+    return chunk;
+  }
+
+  private void fill() {
+    while (!exhausted && outstandingCount() < bufferSize) {
+      if (inputs == null) {
+        inputs = source.get();
+        total = inputs.getExactSizeIfKnown();
+      }
+      int size = sizer.next();
+      long known = total;
+      if (known >= 0) {
+        size = (int) Math.max(1, Math.min(size, known - pulled));
+      }
+      Object[] chunk = new Object[size];
+      int count = 0;
+      while (count < size && inputs.tryAdvance(sink)) {
+        chunk[count++] = pulledValue;
+      }
+      pulledValue = null;
+      if (count < size) {
+        exhausted = true;
+        if (count == 0) {
+          return;
+        }
+        chunk = Arrays.copyOf(chunk, count);
+      }
+      Execution<ChunkResult> execution = pool.enqueue(new Chunk<>(fn, chunk), count);
+      InFlight inFlight = new InFlight(execution, pulled);
+      pulled += count;
+      if (queue != null) {
+        queue.addLast(inFlight);
+      } else {
+        outstanding.add(inFlight);
+      }
+      if (landed != null || listener != null) {
+        execution.whenComplete(inFlight);
+      }
+    }
+  }
+
+  private int outstandingCount() {
+    return queue != null ? queue.size() : outstanding.size();
+  }
+
+  private ChunkResult resultOf(Execution<ChunkResult> execution) {
+    try {
+      if (timeout == null) {
+        return execution.get();
+      }
+      return execution.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw abort(timedOut());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof TaskFailedException || cause instanceof BrokenPoolException) {
+        throw abort((RuntimeException) cause);
+      }
+      throw abort(new TaskFailedException("a map chunk failed: " + cause, cause));
+    } catch (CancellationException e) {
+      throw abort(new CancellationException("the map was cancelled: one of its chunks was"));
+    } catch (InterruptedException e) {
+      throw abort(interrupted(e));
+    }
+  }
+
+  private WaitTimeoutException timedOut() {
+    return new WaitTimeoutException(
+        "map did not finish within " + timeout + " (" + pulled + " inputs pulled so far)");
+  }
+
+  private static CancellationException interrupted(InterruptedException e) {
+    Thread.currentThread().interrupt();
+    CancellationException cancelled =
+        new CancellationException("interrupted while waiting for map results");
+    cancelled.initCause(e);
+    return cancelled;
+  }
+
+  private RuntimeException abort(Throwable reason) {
+    cancelOutstanding();
+    if (reason instanceof Error error) {
+      throw error;
+    }
+    return (RuntimeException) reason;
+  }
+
+  private void cancelOutstanding() {
+    finished = true;
+    exhausted = true;
+    values = null;
+    end = 0;
+    if (queue != null) {
+      for (InFlight chunk : queue) {
+        chunk.execution.cancel(false);
+      }
+      queue.clear();
+    } else {
+      for (InFlight chunk : outstanding) {
+        chunk.execution.cancel(false);
+      }
+      outstanding.clear();
+      landed.clear();
+    }
+  }
+
+  private void close() {
+    try {
+      cancelOutstanding();
+    } finally {
+      if (closeInputs != null) {
+        closeInputs.run();
+      }
+    }
+  }
+
+  private void reportProgress(long count) {
+    progressLock.lock();
+    try {
+      progress += count;
+      listener.onProgress(progress, total);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "a map progress listener threw; ignoring it", e);
+    } finally {
+      progressLock.unlock();
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE / 2;
+    }
+  }
+
+  @Override
+  public Spliterator<R> trySplit() {
+    return null;
+  }
+
+  /** Not SIZED, even for a sized input: a SIZED stream may skip running the tasks in count(). */
+  @Override
+  public long estimateSize() {
+    return total >= 0 ? Math.max(0, total - pulled + (end - next)) : Long.MAX_VALUE;
+  }
+
+  @Override
+  public int characteristics() {
+    return queue != null ? ORDERED : 0;
+  }
+}

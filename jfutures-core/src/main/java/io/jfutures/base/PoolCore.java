@@ -1,0 +1,153 @@
+package io.jfutures.base;
+
+import io.jfutures.BrokenPoolException;
+import io.jfutures.Fn;
+import io.jfutures.MapOptions;
+import io.jfutures.Pool;
+import io.jfutures.PoolStats;
+import io.jfutures.Task;
+import io.jfutures.TaskFuture;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * The one implementation of {@link Pool}, shared by every back end: it owns the futures, the
+ * counts, {@code map} and the order of shutdown, and hands each accepted task to its {@link
+ * Backend}. The public pool classes are thin faces over it.
+ *
+ * <p>Submit and shutdown take the same lock, so a task is either accepted before shutdown (and then
+ * run or cancelled, never stranded) or rejected. Nothing else is locked on the way to a worker.
+ */
+public final class PoolCore implements Pool {
+  private final String name;
+  private final Backend backend;
+  private final Ledger ledger;
+  private final ReentrantLock submitLock = new ReentrantLock();
+  private volatile boolean shutdown;
+
+  /**
+   * @param name how the pool is named in messages and in the name of its keep-alive thread
+   */
+  public PoolCore(String name, Backend backend) {
+    this.name = name;
+    this.backend = backend;
+    this.ledger = new Ledger(name + "-keepalive");
+  }
+
+  @Override
+  public <T> TaskFuture<T> submit(Task<T> task) {
+    return enqueue(Objects.requireNonNull(task, "task"), 1);
+  }
+
+  /** Accepts {@code task}, standing for {@code weight} user tasks, and hands it to the back end. */
+  <T> Execution<T> enqueue(Task<T> task, int weight) {
+    Execution<T> execution = new Execution<>(task, ledger, weight);
+    submitLock.lock();
+    try {
+      checkOpen();
+      ledger.submitted(weight);
+      backend.execute(execution);
+    } finally {
+      submitLock.unlock();
+    }
+    return execution;
+  }
+
+  /** Throws what a submit would throw now: the pool is shut down or broken. */
+  void checkOpen() {
+    if (shutdown) {
+      throw new RejectedExecutionException(name + " is shut down");
+    }
+    RuntimeException broken = backend.brokenCause();
+    if (broken != null) {
+      throw new BrokenPoolException(broken.getMessage(), broken.getCause());
+    }
+  }
+
+  @Override
+  public <A, R> Stream<R> map(Fn<? super A, ? extends R> fn, Iterable<? extends A> inputs) {
+    return map(fn, inputs, MapOptions.defaults());
+  }
+
+  @Override
+  public <A, R> Stream<R> map(
+      Fn<? super A, ? extends R> fn, Iterable<? extends A> inputs, MapOptions options) {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(inputs, "inputs");
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    return MapRun.stream(this, fn, inputs::spliterator, null, options);
+  }
+
+  @Override
+  public <A, R> Stream<R> map(
+      Fn<? super A, ? extends R> fn, Stream<? extends A> inputs, MapOptions options) {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(inputs, "inputs");
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    return MapRun.stream(this, fn, inputs::spliterator, inputs::close, options);
+  }
+
+  Backend backend() {
+    return backend;
+  }
+
+  @Override
+  public void shutdown(boolean wait, boolean cancelPending) {
+    submitLock.lock();
+    try {
+      if (cancelPending) {
+        backend.cancelPending();
+      }
+      if (!shutdown) {
+        shutdown = true;
+        backend.shutdown();
+      }
+    } finally {
+      submitLock.unlock();
+    }
+    if (wait) {
+      try {
+        backend.awaitTermination();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown(true, false);
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  @Override
+  public int maxWorkers() {
+    return backend.maxWorkers();
+  }
+
+  @Override
+  public PoolStats stats() {
+    return new PoolStats(
+        ledger.submitted(),
+        ledger.completed(),
+        ledger.failed(),
+        ledger.cancelled(),
+        ledger.running(),
+        ledger.queued(),
+        backend.workersStarted(),
+        backend.workersCrashed());
+  }
+
+  @Override
+  public String toString() {
+    return name + (shutdown ? "[shut down]" : "") + stats();
+  }
+}

@@ -1,0 +1,267 @@
+package io.jfutures.thread;
+
+import io.jfutures.Action;
+import io.jfutures.BrokenPoolException;
+import io.jfutures.base.Backend;
+import io.jfutures.base.Execution;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs tasks on threads: a queue of pending executions and the worker threads that take from it.
+ *
+ * <p><b>Platform threads</b> are started lazily, one per submit that finds no idle worker, up to
+ * {@code maxWorkers}; they then live until shutdown. A worker counts itself idle (a permit in
+ * {@code idle}) just before it blocks on an empty queue, and a submit that can take such a permit
+ * starts no thread. This is CPython's scheme; a permit can outlive the idleness it stood for, which
+ * at worst delays a thread start until the next submit, and never strands a task, since every
+ * worker keeps draining the queue. Shutdown puts a {@code STOP} marker at the tail of the queue;
+ * each worker that meets it puts it back and exits, so every task accepted before shutdown runs
+ * first.
+ *
+ * <p><b>Virtual threads</b> are started per submit while fewer than {@code maxWorkers} (by default
+ * unbounded) run; each takes tasks until the queue is empty, then exits. The exit re-checks the
+ * queue after giving up its slot, so a task queued meanwhile is never left without a thread.
+ *
+ * <p>Workers are daemon threads: the pool's keep-alive thread, not its workers, holds the JVM while
+ * tasks are unfinished. A worker is its tasks' {@link Execution.Stopper}: {@code cancel(true)}
+ * interrupts it, and the worker clears that interrupt before its next task.
+ */
+public final class ThreadBackend implements Backend {
+  private final int maxWorkers;
+  private final boolean virtual;
+  private final String namePrefix;
+  private final Action initializer;
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final Object stopMarker = new Object();
+  private final Semaphore idle = new Semaphore(0);
+  private final AtomicInteger liveWorkers = new AtomicInteger();
+  private final AtomicInteger started = new AtomicInteger();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private volatile BrokenPoolException broken;
+
+  /**
+   * @param maxWorkers the most threads at once; {@code Integer.MAX_VALUE} for unbounded (virtual
+   *     threads only)
+   */
+  public ThreadBackend(int maxWorkers, boolean virtual, String namePrefix, Action initializer) {
+    this.maxWorkers = maxWorkers;
+    this.virtual = virtual;
+    this.namePrefix = namePrefix;
+    this.initializer = initializer;
+  }
+
+  @Override
+  public void execute(Execution<?> execution) {
+    queue.add(execution);
+    if (!virtual && idle.tryAcquire()) {
+      return;
+    }
+    if (reserveWorker()) {
+      startWorker();
+    }
+  }
+
+  private boolean reserveWorker() {
+    while (true) {
+      int live = liveWorkers.get();
+      if (live >= maxWorkers) {
+        return false;
+      }
+      if (liveWorkers.compareAndSet(live, live + 1)) {
+        return true;
+      }
+    }
+  }
+
+  private void startWorker() {
+    String name = namePrefix + "-" + started.getAndIncrement();
+    Worker worker = new Worker();
+    Thread thread =
+        virtual
+            ? Thread.ofVirtual().name(name).unstarted(worker)
+            : Thread.ofPlatform().name(name).daemon(true).unstarted(worker);
+    worker.thread = thread;
+    threads.add(thread);
+    thread.start();
+  }
+
+  @Override
+  public void shutdown() {
+    queue.add(stopMarker);
+  }
+
+  @Override
+  public void cancelPending() {
+    List<Object> drained = new ArrayList<>();
+    queue.drainTo(drained);
+    for (Object item : drained) {
+      if (item == stopMarker) {
+        queue.add(stopMarker);
+      } else {
+        ((Execution<?>) item).cancel(false);
+      }
+    }
+  }
+
+  @Override
+  public void awaitTermination() throws InterruptedException {
+    Thread self = Thread.currentThread();
+    while (true) {
+      Thread other = null;
+      for (Thread t : threads) {
+        if (t != self) {
+          other = t;
+          break;
+        }
+      }
+      if (other == null) {
+        return;
+      }
+      other.join();
+      threads.remove(other);
+    }
+  }
+
+  @Override
+  public RuntimeException brokenCause() {
+    return broken;
+  }
+
+  @Override
+  public int maxWorkers() {
+    return maxWorkers;
+  }
+
+  @Override
+  public long workersStarted() {
+    return started.get();
+  }
+
+  @Override
+  public long workersCrashed() {
+    return 0;
+  }
+
+  /** Handing a task to a thread costs about a microsecond: a millisecond chunk hides it. */
+  @Override
+  public long chunkTargetNanos() {
+    return 1_000_000;
+  }
+
+  @Override
+  public int defaultBufferSize() {
+    return (int) Math.min(4096, Math.max(4, 2L * maxWorkers));
+  }
+
+  /** Breaks the pool: later submits are refused, and every queued task fails with the cause. */
+  private void breakPool(Throwable cause) {
+    broken =
+        new BrokenPoolException(
+            "the pool is broken: a worker's initializer failed with " + cause, cause);
+    List<Object> drained = new ArrayList<>();
+    queue.drainTo(drained);
+    for (Object item : drained) {
+      if (item == stopMarker) {
+        queue.add(stopMarker);
+      } else {
+        ((Execution<?>) item).completeExceptionally(broken);
+      }
+    }
+  }
+
+  private final class Worker implements Runnable, Execution.Stopper {
+    volatile Thread thread;
+
+    @Override
+    public void stop(Execution<?> execution) {
+      thread.interrupt();
+    }
+
+    @Override
+    public void run() {
+      try {
+        if (initializer != null) {
+          try {
+            initializer.run();
+          } catch (Throwable t) {
+            breakPool(t);
+            liveWorkers.decrementAndGet();
+            return;
+          }
+        }
+        if (virtual) {
+          drainThenExit();
+        } else {
+          serveUntilStopped();
+        }
+      } finally {
+        threads.remove(Thread.currentThread());
+      }
+    }
+
+    private void serveUntilStopped() {
+      while (true) {
+        Object item = queue.poll();
+        if (item == null) {
+          idle.release();
+          item = takeUninterruptibly();
+        }
+        if (item == stopMarker) {
+          queue.add(stopMarker);
+          liveWorkers.decrementAndGet();
+          return;
+        }
+        runOne((Execution<?>) item);
+      }
+    }
+
+    private void drainThenExit() {
+      while (true) {
+        Object item = queue.poll();
+        if (item == null) {
+          liveWorkers.decrementAndGet();
+          if (queue.isEmpty() || !reserveWorker()) {
+            return;
+          }
+          continue;
+        }
+        if (item == stopMarker) {
+          queue.add(stopMarker);
+          liveWorkers.decrementAndGet();
+          return;
+        }
+        runOne((Execution<?>) item);
+      }
+    }
+
+    private Object takeUninterruptibly() {
+      while (true) {
+        try {
+          return queue.take();
+        } catch (InterruptedException strayInterrupt) {
+          // Only cancel(true) interrupts a worker, and only while it runs that task.
+        }
+      }
+    }
+
+    private <T> void runOne(Execution<T> execution) {
+      if (!execution.begin(this)) {
+        return;
+      }
+      try {
+        execution.complete(execution.task().call());
+      } catch (Throwable t) {
+        execution.completeExceptionally(t);
+      } finally {
+        execution.awaitStopped();
+        Thread.interrupted();
+      }
+    }
+  }
+}
