@@ -16,13 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs tasks on threads: a queue of pending executions and the worker threads that take from it.
  *
  * <p><b>Platform threads</b> are started lazily, one per submit that finds no idle worker, up to
- * {@code maxWorkers}; they then live until shutdown. A worker counts itself idle (a permit in
- * {@code idle}) just before it blocks on an empty queue, and a submit that can take such a permit
- * starts no thread. This is CPython's scheme; a permit can outlive the idleness it stood for, which
- * at worst delays a thread start until the next submit, and never strands a task, since every
- * worker keeps draining the queue. Shutdown puts a {@code STOP} marker at the tail of the queue;
- * each worker that meets it puts it back and exits, so every task accepted before shutdown runs
- * first.
+ * {@code maxWorkers}; they then live until shutdown. A worker counts itself idle (puts a permit in
+ * {@code idle}) as soon as its task has returned, <em>before</em> it completes the task's future,
+ * so a caller woken by that future who submits again finds the worker idle; it takes the permit
+ * back when it picks up its next task. A submit that can take a permit starts no thread. Permits
+ * are a count, not a reservation (CPython's scheme, made exact for the sequential case): at worst
+ * one outlives its idleness and delays a thread start until the next submit, and a task is never
+ * stranded, since every worker keeps draining the queue. Shutdown puts a {@code STOP} marker at the
+ * tail of the queue; each worker that meets it puts it back and exits, so every task accepted
+ * before shutdown runs first.
  *
  * <p><b>Virtual threads</b> are started per submit while fewer than {@code maxWorkers} (by default
  * unbounded) run; each takes tasks until the queue is empty, then exits. The exit re-checks the
@@ -58,11 +60,11 @@ public final class ThreadBackend implements Backend {
 
   @Override
   public void execute(Execution<?> execution) {
+    // Claim an idle worker before queueing: otherwise that worker could take the task and its own
+    // permit back before we look, and we would start a thread for nothing.
+    boolean idleWorkerClaimed = !virtual && idle.tryAcquire();
     queue.add(execution);
-    if (!virtual && idle.tryAcquire()) {
-      return;
-    }
-    if (reserveWorker()) {
+    if (!idleWorkerClaimed && reserveWorker()) {
       startWorker();
     }
   }
@@ -178,6 +180,9 @@ public final class ThreadBackend implements Backend {
   private final class Worker implements Runnable, Execution.Stopper {
     volatile Thread thread;
 
+    /** Whether this worker has a permit in {@code idle} standing for itself. */
+    private boolean countedIdle;
+
     @Override
     public void stop(Execution<?> execution) {
       thread.interrupt();
@@ -209,7 +214,7 @@ public final class ThreadBackend implements Backend {
       while (true) {
         Object item = queue.poll();
         if (item == null) {
-          idle.release();
+          markIdle();
           item = takeUninterruptibly();
         }
         if (item == stopMarker) {
@@ -217,7 +222,18 @@ public final class ThreadBackend implements Backend {
           liveWorkers.decrementAndGet();
           return;
         }
+        if (countedIdle) {
+          countedIdle = false;
+          idle.tryAcquire();
+        }
         runOne((Execution<?>) item);
+      }
+    }
+
+    private void markIdle() {
+      if (!virtual && !countedIdle) {
+        countedIdle = true;
+        idle.release();
       }
     }
 
@@ -254,14 +270,21 @@ public final class ThreadBackend implements Backend {
       if (!execution.begin(this)) {
         return;
       }
+      T value = null;
+      Throwable failure = null;
       try {
-        execution.complete(execution.task().call());
+        value = execution.task().call();
       } catch (Throwable t) {
-        execution.completeExceptionally(t);
-      } finally {
-        execution.awaitStopped();
-        Thread.interrupted();
+        failure = t;
       }
+      markIdle();
+      if (failure == null) {
+        execution.complete(value);
+      } else {
+        execution.completeExceptionally(failure);
+      }
+      execution.awaitStopped();
+      Thread.interrupted();
     }
   }
 }
