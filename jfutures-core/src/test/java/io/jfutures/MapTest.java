@@ -400,6 +400,28 @@ class MapTest {
   }
 
   @Test
+  void countRunsEveryTaskEvenWhenTheSizeIsKnown() {
+    AtomicInteger calls = new AtomicInteger();
+    long count = pool.map((Integer x) -> calls.incrementAndGet(), range(1_000)).count();
+    assertThat(count).isEqualTo(1_000);
+    assertThat(calls).hasValue(1_000);
+    assertThat(pool.map((Integer x) -> calls.incrementAndGet(), range(10)).skip(3).count())
+        .isEqualTo(7);
+    assertThat(calls).hasValue(1_010);
+  }
+
+  @Test
+  void aCollectionInputGivesASizedStream() {
+    assertThat(pool.map((Integer x) -> x, range(100)).spliterator().getExactSizeIfKnown())
+        .isEqualTo(100);
+    assertThat(pool.map((Integer x) -> x, new java.util.HashSet<>(range(50))).toList()).hasSize(50);
+    assertThat(
+            pool.map((Integer x) -> x, new java.util.LinkedList<>(range(50)))
+                .toArray(Integer[]::new))
+        .containsExactly(range(50).toArray(Integer[]::new));
+  }
+
+  @Test
   void emptyInputsAndNullResults() {
     assertThat(pool.map((Integer x) -> x, List.<Integer>of()).toList()).isEmpty();
     assertThat(pool.map((Integer x) -> (String) null, range(3)).toList())

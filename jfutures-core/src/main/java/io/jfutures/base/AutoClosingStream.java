@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * cancels its pending work without a try-with-resources. Intermediate operations return streams
  * that do the same. The exceptions: {@code iterator()} and {@code spliterator()} hand traversal to
  * the caller, and the primitive streams of {@code mapToInt} and its kin are the JDK's; close those
- * yourself if you stop early.
+ * yourself if you stop early, and note that their {@code count()} may skip the tasks of a map whose
+ * input size was known.
  */
 final class AutoClosingStream<T> implements Stream<T> {
   private final Stream<T> delegate;
@@ -205,9 +206,13 @@ final class AutoClosingStream<T> implements Stream<T> {
     return terminal(() -> delegate.max(comparator));
   }
 
+  /**
+   * Counts by traversing: a map's stream may be SIZED, and the JDK's count() of a SIZED stream
+   * returns the size without running the pipeline, so the pool's tasks would never run.
+   */
   @Override
   public long count() {
-    return terminal(() -> delegate.count());
+    return terminal(() -> delegate.mapToLong(element -> 1L).sum());
   }
 
   @Override

@@ -9,7 +9,10 @@ import io.jfutures.WaitTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.concurrent.CancellationException;
@@ -83,8 +86,21 @@ final class MapRun<A, R> implements Spliterator<R> {
 
   private final LinkedBlockingQueue<InFlight> landed;
 
+  /** The input when it is a random-access list, read by index; otherwise null. */
+  private final List<? extends A> randomAccess;
+
+  private List<? extends A> list;
   private Spliterator<? extends A> inputs;
-  private volatile long total = -1;
+
+  /**
+   * Whether the input's size was known when map was called. The stream is then SIZED, which lets
+   * toList() and toArray() fill one exact array; AutoClosingStream keeps count() from trusting the
+   * size instead of running the tasks.
+   */
+  private final boolean sized;
+
+  private volatile long total;
+  private long handedOut;
   private final Consumer<Object> sink = value -> pulledValue = value;
   private Object pulledValue;
   private long pulled;
@@ -101,11 +117,16 @@ final class MapRun<A, R> implements Spliterator<R> {
       PoolCore pool,
       Fn<? super A, ? extends R> fn,
       Supplier<Spliterator<? extends A>> source,
+      List<? extends A> randomAccess,
+      long knownSize,
       Runnable closeInputs,
       MapOptions options) {
     this.pool = pool;
     this.fn = fn;
     this.source = source;
+    this.randomAccess = randomAccess;
+    this.sized = knownSize >= 0;
+    this.total = knownSize;
     this.closeInputs = closeInputs;
     Backend backend = pool.backend();
     this.bufferSize = options.bufferSize() > 0 ? options.bufferSize() : backend.defaultBufferSize();
@@ -124,13 +145,29 @@ final class MapRun<A, R> implements Spliterator<R> {
     }
   }
 
+  /** A map over any iterable, read through its spliterator. */
   static <A, R> Stream<R> stream(
       PoolCore pool,
       Fn<? super A, ? extends R> fn,
-      Supplier<Spliterator<? extends A>> source,
-      Runnable closeInputs,
+      Iterable<? extends A> inputs,
       MapOptions options) {
-    MapRun<A, R> run = new MapRun<>(pool, fn, source, closeInputs, options);
+    if (inputs instanceof List<? extends A> list && inputs instanceof RandomAccess) {
+      return stream(new MapRun<>(pool, fn, null, list, list.size(), null, options));
+    }
+    long size = inputs instanceof Collection<?> c ? c.size() : -1;
+    return stream(new MapRun<>(pool, fn, inputs::spliterator, null, size, null, options));
+  }
+
+  /** A map over a stream, which closing the map's stream closes. */
+  static <A, R> Stream<R> stream(
+      PoolCore pool,
+      Fn<? super A, ? extends R> fn,
+      Stream<? extends A> inputs,
+      MapOptions options) {
+    return stream(new MapRun<>(pool, fn, inputs::spliterator, null, -1, inputs::close, options));
+  }
+
+  private static <A, R> Stream<R> stream(MapRun<A, R> run) {
     return new AutoClosingStream<>(StreamSupport.stream(run, false).onClose(run::close));
   }
 
@@ -141,6 +178,7 @@ final class MapRun<A, R> implements Spliterator<R> {
       if (next < end) {
         Object value = values[next];
         values[next++] = null;
+        handedOut++;
         action.accept((R) value);
         return true;
       }
@@ -169,6 +207,25 @@ final class MapRun<A, R> implements Spliterator<R> {
         failureIndex = chunk.start + result.succeeded();
       }
     }
+  }
+
+  /**
+   * Hands out whole chunks at a time: the same as looping tryAdvance, without its per-call work.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void forEachRemaining(Consumer<? super R> action) {
+    do {
+      Object[] chunk = values;
+      int stop = end;
+      for (int i = next; i < stop; i++) {
+        Object value = chunk[i];
+        chunk[i] = null;
+        next = i + 1;
+        handedOut++;
+        action.accept((R) value);
+      }
+    } while (tryAdvance(action));
   }
 
   /** Tops up the chunks in flight, then takes the next one to hand out; null when all are out. */
@@ -203,9 +260,15 @@ final class MapRun<A, R> implements Spliterator<R> {
 
   private void fill() {
     while (!exhausted && outstandingCount() < bufferSize) {
-      if (inputs == null) {
-        inputs = source.get();
-        total = inputs.getExactSizeIfKnown();
+      if (inputs == null && list == null) {
+        if (randomAccess != null) {
+          list = randomAccess;
+        } else {
+          inputs = source.get();
+          if (!sized) {
+            total = inputs.getExactSizeIfKnown();
+          }
+        }
       }
       int size = sizer.next();
       long known = total;
@@ -213,11 +276,7 @@ final class MapRun<A, R> implements Spliterator<R> {
         size = (int) Math.max(1, Math.min(size, known - pulled));
       }
       Object[] chunk = new Object[size];
-      int count = 0;
-      while (count < size && inputs.tryAdvance(sink)) {
-        chunk[count++] = pulledValue;
-      }
-      pulledValue = null;
+      int count = pull(chunk);
       if (count < size) {
         exhausted = true;
         if (count == 0) {
@@ -237,6 +296,24 @@ final class MapRun<A, R> implements Spliterator<R> {
         execution.whenComplete(inFlight);
       }
     }
+  }
+
+  /** Fills {@code chunk} from the inputs as far as they go; returns how many it took. */
+  private int pull(Object[] chunk) {
+    int count = 0;
+    if (list != null) {
+      int from = (int) pulled;
+      count = Math.min(chunk.length, list.size() - from);
+      for (int i = 0; i < count; i++) {
+        chunk[i] = list.get(from + i);
+      }
+      return count;
+    }
+    while (count < chunk.length && inputs.tryAdvance(sink)) {
+      chunk[count++] = pulledValue;
+    }
+    pulledValue = null;
+    return count;
   }
 
   private int outstandingCount() {
@@ -339,14 +416,14 @@ final class MapRun<A, R> implements Spliterator<R> {
     return null;
   }
 
-  /** Not SIZED, even for a sized input: a SIZED stream may skip running the tasks in count(). */
   @Override
   public long estimateSize() {
-    return total >= 0 ? Math.max(0, total - pulled + (end - next)) : Long.MAX_VALUE;
+    long known = total;
+    return known >= 0 ? Math.max(0, known - handedOut) : Long.MAX_VALUE;
   }
 
   @Override
   public int characteristics() {
-    return queue != null ? ORDERED : 0;
+    return (queue != null ? ORDERED : 0) | (sized ? SIZED : 0);
   }
 }

@@ -78,7 +78,7 @@ public final class PoolCore implements Pool {
     Objects.requireNonNull(inputs, "inputs");
     Objects.requireNonNull(options, "options");
     checkOpen();
-    return MapRun.stream(this, fn, inputs::spliterator, null, options);
+    return MapRun.stream(this, fn, inputs, options);
   }
 
   @Override
@@ -88,7 +88,7 @@ public final class PoolCore implements Pool {
     Objects.requireNonNull(inputs, "inputs");
     Objects.requireNonNull(options, "options");
     checkOpen();
-    return MapRun.stream(this, fn, inputs::spliterator, inputs::close, options);
+    return MapRun.stream(this, fn, inputs, options);
   }
 
   Backend backend() {
