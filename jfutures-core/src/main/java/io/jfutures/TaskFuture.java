@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,12 +77,16 @@ public class TaskFuture<T> extends CompletableFuture<T> {
    * @throws WaitTimeoutException if the task is not done in time; the task is not cancelled
    */
   public T result(Duration timeout) {
-    await(timeout);
-    return switch (state()) {
-      case SUCCESS -> resultNow();
-      case FAILED -> throw failure(exceptionNow());
-      default -> throw new CancellationException("the task was cancelled");
-    };
+    if (!isDone()) {
+      await(timeout);
+    }
+    try {
+      return join();
+    } catch (CompletionException e) {
+      throw failure(e.getCause());
+    } catch (CancellationException e) {
+      throw new CancellationException("the task was cancelled");
+    }
   }
 
   /**

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -13,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** ThreadPool as an executor: CPython's ThreadPoolExecutor tests, ported to the contract. */
@@ -257,6 +260,44 @@ class ThreadPoolTest {
   }
 
   @Test
+  void submitsRacingWithShutdownAreEitherRejectedOrRun() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      ThreadPool pool = ThreadPool.create(2);
+      List<TaskFuture<Integer>> accepted = Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger rejected = new AtomicInteger();
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> submitters = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        submitters.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        go.await();
+                        for (int i = 0; i < 50; i++) {
+                          accepted.add(pool.submit(() -> 1));
+                        }
+                      } catch (RejectedExecutionException e) {
+                        rejected.incrementAndGet();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }));
+      }
+      go.countDown();
+      pool.shutdown(true, false);
+      for (Thread t : submitters) {
+        t.join();
+      }
+      for (TaskFuture<Integer> f : accepted) {
+        assertThat(f.result(Duration.ofMinutes(1))).isEqualTo(1);
+      }
+      assertThat(pool.stats().submitted()).isEqualTo(accepted.size());
+      assertThat(pool.stats().completed()).isEqualTo(accepted.size());
+    }
+  }
+
+  @Test
   void aTaskMayShutDownItsOwnPoolWithoutDeadlock() {
     ThreadPool pool = ThreadPool.create(2);
     TaskFuture<Boolean> f =
@@ -297,6 +338,49 @@ class ThreadPoolTest {
       assertThat(end.running()).isZero();
       assertThat(end.queued()).isZero();
       assertThat(end.workersCrashed()).isZero();
+    }
+  }
+
+  /** Whether {@code ref} is cleared after a few collections. */
+  private static boolean collected(java.lang.ref.WeakReference<?> ref) throws InterruptedException {
+    for (int i = 0; i < 20 && ref.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    return ref.get() == null;
+  }
+
+  private static TaskFuture<Integer> submitCapturingAMegabyte(
+      ThreadPool pool, List<java.lang.ref.WeakReference<byte[]>> captured) {
+    byte[] big = new byte[1 << 20];
+    captured.add(new java.lang.ref.WeakReference<>(big));
+    return pool.submit(() -> big.length);
+  }
+
+  @Test
+  void aKeptFutureDoesNotKeepWhatItsTaskCaptured() throws Exception {
+    try (ThreadPool pool = ThreadPool.create(1)) {
+      List<java.lang.ref.WeakReference<byte[]>> captured = new ArrayList<>();
+      TaskFuture<Integer> f = submitCapturingAMegabyte(pool, captured);
+      assertThat(f.result()).isEqualTo(1 << 20);
+      captured = List.of(captured.get(0));
+      assertThat(collected(captured.get(0))).as("the capture was released").isTrue();
+      assertThat(f.result()).isEqualTo(1 << 20);
+    }
+  }
+
+  @Test
+  void mapDoesNotHoldOnToResultsItHandedOut() throws Exception {
+    try (ThreadPool pool = ThreadPool.create(2)) {
+      List<java.lang.ref.WeakReference<Object>> refs = new ArrayList<>();
+      Iterator<Object> it =
+          pool.map((Integer x) -> new Object(), IntStream.range(0, 10).boxed().toList()).iterator();
+      while (it.hasNext()) {
+        refs.add(new java.lang.ref.WeakReference<>(it.next()));
+      }
+      for (java.lang.ref.WeakReference<Object> ref : refs) {
+        assertThat(collected(ref)).isTrue();
+      }
     }
   }
 

@@ -10,11 +10,15 @@ package io.jfutures.base;
  * worker). It must never block in {@link #execute}.
  */
 public interface Backend {
-  /**
-   * Accepts one task. {@link PoolCore} calls this under its submit lock, never after {@link
-   * #shutdown}.
-   */
+  /** Accepts one task. May race with {@link #shutdown}; see {@link #withdraw}. */
   void execute(Execution<?> execution);
+
+  /**
+   * Takes back a task that {@link #execute} accepted while shutdown was under way. Returns false if
+   * a worker has it already: then it must run. A back end's workers must not exit while a task is
+   * queued, so that a task that cannot be withdrawn is never stranded.
+   */
+  boolean withdraw(Execution<?> execution);
 
   /** No more tasks will come; let the workers exit once the accepted ones are done. Called once. */
   void shutdown();

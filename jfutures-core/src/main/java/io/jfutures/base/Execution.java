@@ -55,7 +55,11 @@ public final class Execution<T> extends TaskFuture<T> {
     }
   }
 
-  private final Task<T> task;
+  /**
+   * Dropped once the future settles, so that a kept future does not keep what the task captured.
+   */
+  private Task<T> task;
+
   private final Ledger ledger;
   private final int weight;
   private volatile int phase;
@@ -72,6 +76,7 @@ public final class Execution<T> extends TaskFuture<T> {
     this.weight = weight;
   }
 
+  /** The task; read it between {@link #begin} and settling, after which it is null. */
   public Task<T> task() {
     return task;
   }
@@ -139,6 +144,7 @@ public final class Execution<T> extends TaskFuture<T> {
       int p = phase;
       if (p == PENDING) {
         if (PHASE.compareAndSet(this, PENDING, DONE)) {
+          task = null;
           ledger.cancelled(this, PENDING);
           super.cancel(false);
           ledger.finished(weight);
@@ -149,6 +155,7 @@ public final class Execution<T> extends TaskFuture<T> {
           return false;
         }
         if (PHASE.compareAndSet(this, RUNNING, STOPPING)) {
+          task = null;
           try {
             stopper.stop(this);
           } catch (RuntimeException e) {
@@ -174,6 +181,7 @@ public final class Execution<T> extends TaskFuture<T> {
         return -1;
       }
       if (PHASE.compareAndSet(this, p, DONE)) {
+        task = null;
         return p;
       }
     }

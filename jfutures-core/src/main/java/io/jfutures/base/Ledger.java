@@ -49,6 +49,11 @@ final class Ledger {
     }
   }
 
+  /** Takes back a submit that was rejected after all, because shutdown overtook it. */
+  void withdrawn(int weight) {
+    submitted.add(-weight);
+  }
+
   void started(int weight) {
     started.add(weight);
   }

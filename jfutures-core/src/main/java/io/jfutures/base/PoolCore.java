@@ -17,14 +17,17 @@ import java.util.stream.Stream;
  * counts, {@code map} and the order of shutdown, and hands each accepted task to its {@link
  * Backend}. The public pool classes are thin faces over it.
  *
- * <p>Submit and shutdown take the same lock, so a task is either accepted before shutdown (and then
- * run or cancelled, never stranded) or rejected. Nothing else is locked on the way to a worker.
+ * <p>Submit takes no lock, as in {@code ThreadPoolExecutor}: it hands the task to the back end,
+ * then looks at the shutdown flag again, and if shutdown came in between it withdraws the task and
+ * rejects it, unless a worker already took it, in which case it runs. Shutdown sets the flag before
+ * it tells the back end, and a back end's workers exit only once nothing is queued, so a task is
+ * either rejected or run (or cancelled), never stranded.
  */
 public final class PoolCore implements Pool {
   private final String name;
   private final Backend backend;
   private final Ledger ledger;
-  private final ReentrantLock submitLock = new ReentrantLock();
+  private final ReentrantLock shutdownLock = new ReentrantLock();
   private volatile boolean shutdown;
 
   /**
@@ -44,13 +47,12 @@ public final class PoolCore implements Pool {
   /** Accepts {@code task}, standing for {@code weight} user tasks, and hands it to the back end. */
   <T> Execution<T> enqueue(Task<T> task, int weight) {
     Execution<T> execution = new Execution<>(task, ledger, weight);
-    submitLock.lock();
-    try {
-      checkOpen();
-      ledger.submitted(weight);
-      backend.execute(execution);
-    } finally {
-      submitLock.unlock();
+    checkOpen();
+    ledger.submitted(weight);
+    backend.execute(execution);
+    if (shutdown && backend.withdraw(execution)) {
+      ledger.withdrawn(weight);
+      throw new RejectedExecutionException(name + " is shut down");
     }
     return execution;
   }
@@ -97,17 +99,17 @@ public final class PoolCore implements Pool {
 
   @Override
   public void shutdown(boolean wait, boolean cancelPending) {
-    submitLock.lock();
+    shutdownLock.lock();
     try {
-      if (cancelPending) {
-        backend.cancelPending();
-      }
       if (!shutdown) {
         shutdown = true;
         backend.shutdown();
       }
+      if (cancelPending) {
+        backend.cancelPending();
+      }
     } finally {
-      submitLock.unlock();
+      shutdownLock.unlock();
     }
     if (wait) {
       try {

@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * back when it picks up its next task. A submit that can take a permit starts no thread. Permits
  * are a count, not a reservation (CPython's scheme, made exact for the sequential case): at worst
  * one outlives its idleness and delays a thread start until the next submit, and a task is never
- * stranded, since every worker keeps draining the queue. Shutdown puts a {@code STOP} marker at the
- * tail of the queue; each worker that meets it puts it back and exits, so every task accepted
- * before shutdown runs first.
+ * stranded, since every worker keeps draining the queue. Shutdown puts a stop marker at the tail of
+ * the queue; a worker that meets it puts it back and exits if nothing else is queued, so every task
+ * accepted before shutdown runs first, and so does one that a racing submit queued behind it.
  *
  * <p><b>Virtual threads</b> are started per submit while fewer than {@code maxWorkers} (by default
  * unbounded) run; each takes tasks until the queue is empty, then exits. The exit re-checks the
@@ -91,6 +91,11 @@ public final class ThreadBackend implements Backend {
     worker.thread = thread;
     threads.add(thread);
     thread.start();
+  }
+
+  @Override
+  public boolean withdraw(Execution<?> execution) {
+    return queue.remove(execution);
   }
 
   @Override
@@ -218,9 +223,10 @@ public final class ThreadBackend implements Backend {
           item = takeUninterruptibly();
         }
         if (item == stopMarker) {
-          queue.add(stopMarker);
-          liveWorkers.decrementAndGet();
-          return;
+          if (exitAtStop()) {
+            return;
+          }
+          continue;
         }
         if (countedIdle) {
           countedIdle = false;
@@ -230,8 +236,12 @@ public final class ThreadBackend implements Backend {
       }
     }
 
+    /**
+     * Counts this worker idle, unless there is queued work it is about to take: then a permit would
+     * only be taken back, and under load that traffic on {@code idle} is contended.
+     */
     private void markIdle() {
-      if (!virtual && !countedIdle) {
+      if (!virtual && !countedIdle && queue.isEmpty()) {
         countedIdle = true;
         idle.release();
       }
@@ -248,12 +258,27 @@ public final class ThreadBackend implements Backend {
           continue;
         }
         if (item == stopMarker) {
-          queue.add(stopMarker);
-          liveWorkers.decrementAndGet();
-          return;
+          if (exitAtStop()) {
+            return;
+          }
+          continue;
         }
         runOne((Execution<?>) item);
       }
+    }
+
+    /**
+     * Puts the stop marker back for the other workers, and exits unless a task is still queued: a
+     * submit that raced with shutdown may have queued one behind the marker.
+     */
+    private boolean exitAtStop() {
+      boolean more = !queue.isEmpty();
+      queue.add(stopMarker);
+      if (more) {
+        return false;
+      }
+      liveWorkers.decrementAndGet();
+      return true;
     }
 
     private Object takeUninterruptibly() {
