@@ -29,8 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 8, time = 1)
-@Fork(2)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+    value = 5,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class SubmitCollectBenchmark {
   static final int TASKS = 100_000;
 
