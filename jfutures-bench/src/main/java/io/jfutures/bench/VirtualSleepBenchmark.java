@@ -1,14 +1,15 @@
 package io.jfutures.bench;
 
-import io.jfutures.TaskFuture;
 import io.jfutures.ThreadPool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,39 +40,32 @@ public class VirtualSleepBenchmark {
 
   @Benchmark
   public long tenThousandSleepers() throws Exception {
-    long sum = 0;
     if (pool.equals("jfutures")) {
       try (ThreadPool virtual = ThreadPool.virtual()) {
-        List<TaskFuture<Integer>> futures = new ArrayList<>(TASKS);
-        for (int i = 0; i < TASKS; i++) {
-          int x = i;
-          futures.add(
-              virtual.submit(
-                  () -> {
-                    Thread.sleep(SLEEP);
-                    return x;
-                  }));
-        }
-        for (TaskFuture<Integer> f : futures) {
-          sum += f.result();
-        }
+        return sleepers(task -> virtual.submit(task::call));
       }
-    } else {
-      try (ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor()) {
-        List<Future<Integer>> futures = new ArrayList<>(TASKS);
-        for (int i = 0; i < TASKS; i++) {
-          int x = i;
-          futures.add(
-              virtual.submit(
-                  () -> {
-                    Thread.sleep(SLEEP);
-                    return x;
-                  }));
-        }
-        for (Future<Integer> f : futures) {
-          sum += f.get();
-        }
-      }
+    }
+    try (ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor()) {
+      return sleepers(virtual::submit);
+    }
+  }
+
+  /** Submits the sleepers through {@code submit}, then waits for every one. */
+  private static long sleepers(Function<Callable<Integer>, Future<Integer>> submit)
+      throws Exception {
+    List<Future<Integer>> futures = new ArrayList<>(TASKS);
+    for (int i = 0; i < TASKS; i++) {
+      int x = i;
+      futures.add(
+          submit.apply(
+              () -> {
+                Thread.sleep(SLEEP);
+                return x;
+              }));
+    }
+    long sum = 0;
+    for (Future<Integer> f : futures) {
+      sum += f.get();
     }
     return sum;
   }
