@@ -4,7 +4,6 @@ import io.jfutures.base.PoolCore;
 import io.jfutures.thread.ThreadBackend;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A pool of threads, for I/O-bound work: Python's {@code ThreadPoolExecutor}, with the {@link
@@ -31,12 +30,14 @@ import java.util.stream.Stream;
  * cancelled at once. Worker threads are daemons, yet a program whose {@code main} returns without
  * closing the pool still runs every submitted task to the end before it exits.
  */
-public final class ThreadPool implements Pool {
+public final class ThreadPool extends PoolFacade {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
-  private final PoolCore core;
-
   private ThreadPool(Builder builder) {
+    super(core(builder));
+  }
+
+  private static PoolCore core(Builder builder) {
     int number = POOLS.incrementAndGet();
     String prefix =
         builder.threadNamePrefix != null ? builder.threadNamePrefix : "ThreadPool-" + number;
@@ -48,10 +49,9 @@ public final class ThreadPool implements Pool {
     } else {
       max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
     }
-    this.core =
-        new PoolCore(
-            "ThreadPool-" + number,
-            new ThreadBackend(max, builder.virtual, prefix, builder.initializer));
+    return new PoolCore(
+        "ThreadPool-" + number,
+        new ThreadBackend(max, builder.virtual, prefix, builder.initializer));
   }
 
   /** Platform threads, at most {@code min(32, processors + 4)}. */
@@ -121,57 +121,5 @@ public final class ThreadPool implements Pool {
     public ThreadPool build() {
       return new ThreadPool(this);
     }
-  }
-
-  @Override
-  public <T> TaskFuture<T> submit(Task<T> task) {
-    return core.submit(task);
-  }
-
-  @Override
-  public <A, R> Stream<R> map(Fn<? super A, ? extends R> fn, Iterable<? extends A> inputs) {
-    return core.map(fn, inputs);
-  }
-
-  @Override
-  public <A, R> Stream<R> map(
-      Fn<? super A, ? extends R> fn, Iterable<? extends A> inputs, MapOptions options) {
-    return core.map(fn, inputs, options);
-  }
-
-  @Override
-  public <A, R> Stream<R> map(
-      Fn<? super A, ? extends R> fn, Stream<? extends A> inputs, MapOptions options) {
-    return core.map(fn, inputs, options);
-  }
-
-  @Override
-  public void shutdown(boolean wait, boolean cancelPending) {
-    core.shutdown(wait, cancelPending);
-  }
-
-  @Override
-  public void close() {
-    core.close();
-  }
-
-  @Override
-  public boolean isShutdown() {
-    return core.isShutdown();
-  }
-
-  @Override
-  public int maxWorkers() {
-    return core.maxWorkers();
-  }
-
-  @Override
-  public PoolStats stats() {
-    return core.stats();
-  }
-
-  @Override
-  public String toString() {
-    return core.toString();
   }
 }

@@ -1,0 +1,375 @@
+package io.jfutures.process;
+
+import io.jfutures.Fn;
+import io.jfutures.RemoteException;
+import io.jfutures.base.Chunk;
+import io.jfutures.base.ChunkResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How values cross between the pool and its worker processes. Each value is a tag byte and a body.
+ * Boxed primitives, strings, primitive arrays, and object arrays of one boxed type or of strings
+ * (the inputs and results of map chunks) have compact bodies that cost a few nanoseconds an
+ * element; anything else travels by JDK serialization, length-prefixed so that a reader never reads
+ * past it.
+ *
+ * <p>Exceptions carry their class name, message and stack trace as text besides their serialized
+ * form, so that a receiver that cannot recreate the class gets a {@link RemoteException} instead.
+ *
+ * <p>Deserialization only ever reads from a pool's own pipes; classes resolve through the context
+ * class loader, falling back to the JDK's default.
+ */
+final class Codec {
+  private static final byte NULL = 0;
+  private static final byte JAVA = 1;
+  private static final byte INT = 2;
+  private static final byte LONG = 3;
+  private static final byte DOUBLE = 4;
+  private static final byte STRING = 5;
+  private static final byte BOOLEAN = 6;
+  private static final byte BYTES = 7;
+  private static final byte INTS = 8;
+  private static final byte LONGS = 9;
+  private static final byte DOUBLES = 10;
+  private static final byte OBJECTS = 11;
+  private static final byte INT_BOXES = 12;
+  private static final byte LONG_BOXES = 13;
+  private static final byte DOUBLE_BOXES = 14;
+  private static final byte STRINGS = 15;
+  private static final byte CHUNK = 16;
+  private static final byte CHUNK_RESULT = 17;
+  private static final byte THROWABLE = 18;
+
+  private Codec() {}
+
+  /** A byte buffer whose array can be written out without a copy. */
+  static final class Buffer extends ByteArrayOutputStream {
+    Buffer() {
+      super(256);
+    }
+
+    byte[] array() {
+      return buf;
+    }
+  }
+
+  /**
+   * Writes {@code value}.
+   *
+   * @throws NotSerializableException naming the class that cannot travel
+   */
+  static void write(DataOutput out, Object value) throws IOException {
+    if (value == null) {
+      out.writeByte(NULL);
+    } else if (value instanceof Integer i) {
+      out.writeByte(INT);
+      out.writeInt(i);
+    } else if (value instanceof Long l) {
+      out.writeByte(LONG);
+      out.writeLong(l);
+    } else if (value instanceof Double d) {
+      out.writeByte(DOUBLE);
+      out.writeDouble(d);
+    } else if (value instanceof String s) {
+      out.writeByte(STRING);
+      writeString(out, s);
+    } else if (value instanceof Boolean b) {
+      out.writeByte(BOOLEAN);
+      out.writeBoolean(b);
+    } else if (value instanceof byte[] bytes) {
+      out.writeByte(BYTES);
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    } else if (value instanceof int[] ints) {
+      out.writeByte(INTS);
+      out.writeInt(ints.length);
+      for (int x : ints) {
+        out.writeInt(x);
+      }
+    } else if (value instanceof long[] longs) {
+      out.writeByte(LONGS);
+      out.writeInt(longs.length);
+      for (long x : longs) {
+        out.writeLong(x);
+      }
+    } else if (value instanceof double[] doubles) {
+      out.writeByte(DOUBLES);
+      out.writeInt(doubles.length);
+      for (double x : doubles) {
+        out.writeDouble(x);
+      }
+    } else if (value instanceof Chunk<?, ?> chunk) {
+      out.writeByte(CHUNK);
+      writeJava(out, chunk.fn());
+      writeArray(out, chunk.inputs(), chunk.inputs().length);
+    } else if (value instanceof ChunkResult result) {
+      out.writeByte(CHUNK_RESULT);
+      writeArray(out, result.values(), result.succeeded());
+      writeThrowable(out, result.failure());
+      out.writeLong(result.nanos());
+    } else if (value instanceof Throwable t) {
+      writeThrowable(out, t);
+    } else {
+      out.writeByte(JAVA);
+      writeJava(out, value);
+    }
+  }
+
+  static Object read(DataInput in) throws IOException, ClassNotFoundException {
+    byte tag = in.readByte();
+    switch (tag) {
+      case NULL:
+        return null;
+      case INT:
+        return in.readInt();
+      case LONG:
+        return in.readLong();
+      case DOUBLE:
+        return in.readDouble();
+      case STRING:
+        return readString(in);
+      case BOOLEAN:
+        return in.readBoolean();
+      case BYTES:
+        {
+          byte[] bytes = new byte[in.readInt()];
+          in.readFully(bytes);
+          return bytes;
+        }
+      case INTS:
+        {
+          int[] ints = new int[in.readInt()];
+          for (int i = 0; i < ints.length; i++) {
+            ints[i] = in.readInt();
+          }
+          return ints;
+        }
+      case LONGS:
+        {
+          long[] longs = new long[in.readInt()];
+          for (int i = 0; i < longs.length; i++) {
+            longs[i] = in.readLong();
+          }
+          return longs;
+        }
+      case DOUBLES:
+        {
+          double[] doubles = new double[in.readInt()];
+          for (int i = 0; i < doubles.length; i++) {
+            doubles[i] = in.readDouble();
+          }
+          return doubles;
+        }
+      case CHUNK:
+        {
+          Fn<?, ?> fn = (Fn<?, ?>) readJava(in);
+          return new Chunk<>(fn, readArray(in));
+        }
+      case CHUNK_RESULT:
+        {
+          Object[] values = readArray(in);
+          Throwable failure = (Throwable) read(in);
+          return new ChunkResult(values, values.length, failure, in.readLong());
+        }
+      case THROWABLE:
+        return readThrowableBody(in);
+      case JAVA:
+        return readJava(in);
+      default:
+        throw new IOException("corrupt stream: unknown tag " + tag);
+    }
+  }
+
+  /** Writes the first {@code length} elements of {@code values}, compactly when they allow it. */
+  private static void writeArray(DataOutput out, Object[] values, int length) throws IOException {
+    Class<?> common = length == 0 || values[0] == null ? null : values[0].getClass();
+    for (int i = 1; i < length && common != null; i++) {
+      if (values[i] == null || values[i].getClass() != common) {
+        common = null;
+      }
+    }
+    if (common == Integer.class) {
+      out.writeByte(INT_BOXES);
+      out.writeInt(length);
+      for (int i = 0; i < length; i++) {
+        out.writeInt((Integer) values[i]);
+      }
+    } else if (common == Long.class) {
+      out.writeByte(LONG_BOXES);
+      out.writeInt(length);
+      for (int i = 0; i < length; i++) {
+        out.writeLong((Long) values[i]);
+      }
+    } else if (common == Double.class) {
+      out.writeByte(DOUBLE_BOXES);
+      out.writeInt(length);
+      for (int i = 0; i < length; i++) {
+        out.writeDouble((Double) values[i]);
+      }
+    } else if (common == String.class) {
+      out.writeByte(STRINGS);
+      out.writeInt(length);
+      for (int i = 0; i < length; i++) {
+        writeString(out, (String) values[i]);
+      }
+    } else {
+      out.writeByte(OBJECTS);
+      out.writeInt(length);
+      for (int i = 0; i < length; i++) {
+        write(out, values[i]);
+      }
+    }
+  }
+
+  private static Object[] readArray(DataInput in) throws IOException, ClassNotFoundException {
+    byte tag = in.readByte();
+    Object[] values = new Object[in.readInt()];
+    switch (tag) {
+      case INT_BOXES:
+        for (int i = 0; i < values.length; i++) {
+          values[i] = in.readInt();
+        }
+        break;
+      case LONG_BOXES:
+        for (int i = 0; i < values.length; i++) {
+          values[i] = in.readLong();
+        }
+        break;
+      case DOUBLE_BOXES:
+        for (int i = 0; i < values.length; i++) {
+          values[i] = in.readDouble();
+        }
+        break;
+      case STRINGS:
+        for (int i = 0; i < values.length; i++) {
+          values[i] = readString(in);
+        }
+        break;
+      case OBJECTS:
+        for (int i = 0; i < values.length; i++) {
+          values[i] = read(in);
+        }
+        break;
+      default:
+        throw new IOException("corrupt stream: unknown array tag " + tag);
+    }
+    return values;
+  }
+
+  private static void writeString(DataOutput out, String s) throws IOException {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private static String readString(DataInput in) throws IOException {
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** JDK serialization, length-prefixed. */
+  private static void writeJava(DataOutput out, Object value) throws IOException {
+    Buffer bytes = new Buffer();
+    try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
+      oos.writeObject(value);
+    } catch (NotSerializableException e) {
+      NotSerializableException named =
+          new NotSerializableException(
+              e.getMessage()
+                  + " is not Serializable (reached from a "
+                  + value.getClass().getName()
+                  + ")");
+      named.initCause(e);
+      throw named;
+    }
+    out.writeInt(bytes.size());
+    out.write(bytes.array(), 0, bytes.size());
+  }
+
+  private static Object readJava(DataInput in) throws IOException, ClassNotFoundException {
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    try (ObjectInputStream ois = new PoolObjectInputStream(new ByteArrayInputStream(bytes))) {
+      return ois.readObject();
+    }
+  }
+
+  private static void writeThrowable(DataOutput out, Throwable t) throws IOException {
+    if (t == null) {
+      out.writeByte(NULL);
+      return;
+    }
+    out.writeByte(THROWABLE);
+    writeString(out, t.getClass().getName());
+    out.writeBoolean(t.getMessage() != null);
+    if (t.getMessage() != null) {
+      writeString(out, t.getMessage());
+    }
+    StringWriter stack = new StringWriter();
+    t.printStackTrace(new PrintWriter(stack));
+    writeString(out, stack.toString());
+    Buffer serialized = new Buffer();
+    boolean ok;
+    try (ObjectOutputStream oos = new ObjectOutputStream(serialized)) {
+      oos.writeObject(t);
+      ok = true;
+    } catch (IOException notSerializable) {
+      ok = false;
+    }
+    out.writeInt(ok ? serialized.size() : -1);
+    if (ok) {
+      out.write(serialized.array(), 0, serialized.size());
+    }
+  }
+
+  private static Throwable readThrowableBody(DataInput in) throws IOException {
+    String className = readString(in);
+    String message = in.readBoolean() ? readString(in) : null;
+    String stack = readString(in);
+    int length = in.readInt();
+    if (length >= 0) {
+      byte[] bytes = new byte[length];
+      in.readFully(bytes);
+      try (ObjectInputStream ois = new PoolObjectInputStream(new ByteArrayInputStream(bytes))) {
+        return (Throwable) ois.readObject();
+      } catch (IOException | ClassNotFoundException | ClassCastException unreadable) {
+        // fall through to the stand-in
+      }
+    }
+    return new RemoteException(className, message, stack);
+  }
+
+  /** Resolves classes through the context class loader, where user classes may live. */
+  private static final class PoolObjectInputStream extends ObjectInputStream {
+    PoolObjectInputStream(InputStream in) throws IOException {
+      super(in);
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if (loader != null) {
+        try {
+          return Class.forName(desc.getName(), false, loader);
+        } catch (ClassNotFoundException e) {
+          // try the default resolution
+        }
+      }
+      return super.resolveClass(desc);
+    }
+  }
+}

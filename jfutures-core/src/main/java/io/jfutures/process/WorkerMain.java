@@ -1,0 +1,154 @@
+package io.jfutures.process;
+
+import io.jfutures.Action;
+import io.jfutures.Task;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The main class of a worker process. It talks to its pool only through stdin and stdout, in {@link
+ * Wire} frames; {@code System.out} is pointed at stderr before any user code runs, so what tasks
+ * print reaches the pool's stderr and never the protocol. (A JVM warning goes there too: the pool
+ * starts workers with {@code -Xlog} sent to stderr.)
+ *
+ * <p>A reader thread takes frames off stdin into a queue, so that a cancelled task can be skipped
+ * before it starts; the main thread runs tasks one at a time in order, and flushes its answers
+ * whenever it has nothing more queued, so that a run of short tasks shares writes. The worker exits
+ * when stdin closes (the pool retired it) after finishing what it was sent, and at once if the
+ * pool's process disappears.
+ */
+public final class WorkerMain {
+  private static final Wire.Frame END = new Wire.Frame((byte) 0, 0, new byte[0]);
+
+  private WorkerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    DataOutputStream out =
+        new DataOutputStream(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+    PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+    System.setOut(stderr);
+    System.setErr(stderr);
+    DataInputStream in =
+        new DataInputStream(
+            new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+    watchParent();
+
+    Wire.Frame init = Wire.read(in);
+    Codec.Buffer buffer = new Codec.Buffer();
+    DataOutputStream encoder = new DataOutputStream(buffer);
+    try {
+      Action initializer = (Action) decode(init.payload());
+      if (initializer != null) {
+        initializer.run();
+      }
+    } catch (Throwable t) {
+      Codec.write(encoder, t);
+      Wire.write(out, Wire.INIT_FAILED, 0, buffer.array(), buffer.size());
+      out.flush();
+      System.exit(1);
+    }
+    Wire.write(out, Wire.READY, 0, buffer.array(), 0);
+    out.flush();
+
+    LinkedBlockingQueue<Wire.Frame> tasks = new LinkedBlockingQueue<>();
+    Set<Long> skipped = ConcurrentHashMap.newKeySet();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  Wire.Frame frame = Wire.read(in);
+                  if (frame.kind() == Wire.SKIP) {
+                    skipped.add(frame.id());
+                  } else {
+                    tasks.add(frame);
+                  }
+                }
+              } catch (IOException closed) {
+                tasks.add(END);
+              }
+            },
+            "jfutures-worker-reader");
+    reader.setDaemon(true);
+    reader.start();
+
+    while (true) {
+      Wire.Frame frame = tasks.take();
+      if (frame == END) {
+        out.flush();
+        System.exit(0);
+      }
+      buffer.reset();
+      if (skipped.remove(frame.id())) {
+        Wire.write(out, Wire.SKIPPED, frame.id(), buffer.array(), 0);
+      } else {
+        byte kind = run(frame.payload(), encoder, buffer);
+        Wire.write(out, kind, frame.id(), buffer.array(), buffer.size());
+      }
+      if (tasks.isEmpty()) {
+        out.flush();
+      }
+    }
+  }
+
+  /** Runs a task and encodes its outcome into {@code buffer}; returns RESULT or FAILURE. */
+  private static byte run(byte[] payload, DataOutputStream encoder, Codec.Buffer buffer)
+      throws IOException {
+    Object value;
+    try {
+      value = ((Task<?>) decode(payload)).call();
+    } catch (Throwable t) {
+      Codec.write(encoder, t);
+      return Wire.FAILURE;
+    }
+    try {
+      Codec.write(encoder, value);
+      return Wire.RESULT;
+    } catch (IOException unsendable) {
+      buffer.reset();
+      Codec.write(
+          encoder,
+          new java.io.NotSerializableException("the task's result: " + unsendable.getMessage()));
+      return Wire.FAILURE;
+    }
+  }
+
+  private static Object decode(byte[] payload) throws IOException, ClassNotFoundException {
+    return Codec.read(new DataInputStream(new ByteArrayInputStream(payload)));
+  }
+
+  /** Halts this worker when the pool's process is gone, even while a task runs. */
+  private static void watchParent() {
+    ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+    if (parent == null) {
+      return;
+    }
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (parent.isAlive()) {
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              Runtime.getRuntime().halt(0);
+            },
+            "jfutures-worker-parent-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+}
