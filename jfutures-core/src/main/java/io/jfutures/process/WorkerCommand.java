@@ -12,8 +12,8 @@ import java.util.Set;
  * its module path, which Surefire and modular launchers use, flattened onto the class path), the
  * pool's JVM options, and {@link WorkerMain}.
  *
- * <p>What the worker gets besides the user's options, and why: JVM log output goes to stderr, so
- * that a warning can never corrupt the protocol on stdout; an {@code OutOfMemoryError} ends the
+ * <p>What the worker gets besides the user's options, and why: JVM log and VM output go to stderr,
+ * so that a warning can never corrupt the protocol on stdout; an {@code OutOfMemoryError} ends the
  * worker at once, so that a heap in an unknown state never runs the next task, and the pool reports
  * the task's crash; the serial collector, unless the user chose a collector, since a worker runs
  * one task at a time and its GC threads would compete with the other workers.
@@ -26,6 +26,7 @@ final class WorkerCommand {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xlog:disable");
     command.add("-Xlog:all=warning:stderr");
+    command.add("-XX:+DisplayVMOutputToStderr");
     command.add("-XX:+ExitOnOutOfMemoryError");
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
       command.add("-XX:+UseSerialGC");

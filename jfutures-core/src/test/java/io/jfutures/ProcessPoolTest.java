@@ -1,0 +1,405 @@
+package io.jfutures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ProcessPool with real worker processes: results, failures, crashes, timeouts, limits. */
+class ProcessPoolTest {
+  private static ProcessPool shared;
+
+  @BeforeAll
+  static void start() {
+    shared = ProcessPool.create(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    shared.close();
+  }
+
+  private static long pid() {
+    return ProcessHandle.current().pid();
+  }
+
+  @Test
+  void tasksRunInAnotherProcess() {
+    long here = pid();
+    long there = shared.submit(ProcessPoolTest::pid).result();
+    assertThat(there).isNotEqualTo(here);
+    assertThat(shared.submit(() -> "text " + 42).result()).isEqualTo("text 42");
+    assertThat(shared.submit(() -> null).result()).isNull();
+    assertThat(shared.submit(() -> new int[] {1, 2, 3}).result()).containsExactly(1, 2, 3);
+    assertThat(shared.submit(() -> List.of("a", "b")).result()).containsExactly("a", "b");
+  }
+
+  @Test
+  void anExceptionArrivesAsItsOwnClassWithTheWorkersStackTrace() {
+    TaskFuture<Integer> f =
+        shared.submit(
+            () -> {
+              throw new IllegalArgumentException("Bad number!");
+            });
+    Throwable e = f.exception();
+    assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessage("Bad number!");
+    assertThat(e.getStackTrace())
+        .anySatisfy(frame -> assertThat(frame.getClassName()).contains("WorkerMain"));
+    assertThatThrownBy(f::result).isInstanceOf(TaskFailedException.class).hasCause(e);
+  }
+
+  /** An exception that cannot be serialized, because of a field. */
+  static final class Unsendable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("unused")
+    private final transient Object fine = new Object();
+
+    private final Object notSerializable = new Object();
+
+    Unsendable(String message) {
+      super(message);
+    }
+
+    @Override
+    public String toString() {
+      return super.toString() + notSerializable.hashCode();
+    }
+  }
+
+  @Test
+  void anExceptionThatCannotTravelArrivesAsARemoteException() {
+    Throwable e =
+        shared
+            .submit(
+                () -> {
+                  throw new Unsendable("kept as text");
+                })
+            .exception();
+    assertThat(e).isInstanceOf(RemoteException.class);
+    RemoteException remote = (RemoteException) e;
+    assertThat(remote.remoteClassName()).isEqualTo(Unsendable.class.getName());
+    assertThat(remote.remoteMessage()).isEqualTo("kept as text");
+    assertThat(remote.remoteStackTrace()).contains("WorkerMain");
+  }
+
+  /** Not serializable. */
+  static final class Handle {
+    int value = 5;
+  }
+
+  @Test
+  void anUnserializableCaptureFailsOnlyThatFutureAndNamesTheClass() {
+    Handle handle = new Handle();
+    TaskFuture<Integer> f = shared.submit(() -> handle.value);
+    assertThat(f.exception())
+        .isInstanceOf(java.io.NotSerializableException.class)
+        .hasMessageContaining(Handle.class.getName());
+    assertThat(shared.submit(() -> 1).result()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnserializableResultFailsOnlyThatFutureAndNamesTheClass() {
+    TaskFuture<Handle> f = shared.submit(Handle::new);
+    assertThat(f.exception())
+        .isInstanceOf(java.io.NotSerializableException.class)
+        .hasMessageContaining(Handle.class.getName());
+    assertThat(shared.submit(() -> 2).result()).isEqualTo(2);
+  }
+
+  @Test
+  void whatATaskPrintsDoesNotCorruptTheProtocol() {
+    TaskFuture<String> f =
+        shared.submit(
+            () -> {
+              for (int i = 0; i < 20_000; i++) {
+                System.out.println("line " + i + " of chatter from the task");
+              }
+              System.err.println("and some on stderr");
+              return "done";
+            });
+    assertThat(f.result()).isEqualTo("done");
+    assertThat(shared.submit(() -> 3).result()).isEqualTo(3);
+  }
+
+  @Test
+  void sixtyFourMegabytesEachWay() {
+    byte[] payload = new byte[64 << 20];
+    payload[0] = 1;
+    payload[payload.length - 1] = 2;
+    byte[] back =
+        shared
+            .submit(
+                () -> {
+                  byte[] copy = payload.clone();
+                  copy[1] = 7;
+                  return copy;
+                })
+            .result();
+    assertThat(back).hasSize(64 << 20);
+    assertThat(back[0]).isEqualTo((byte) 1);
+    assertThat(back[1]).isEqualTo((byte) 7);
+    assertThat(back[back.length - 1]).isEqualTo((byte) 2);
+  }
+
+  @Test
+  void systemExitFailsOnlyItsTaskAndThePoolGoesOn() {
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      TaskFuture<Integer> exit =
+          pool.submit(
+              () -> {
+                System.exit(3);
+                return 0;
+              });
+      assertThat(exit.exception())
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageContaining("exited with code 3");
+      assertThatThrownBy(exit::result).isInstanceOf(WorkerCrashedException.class);
+      assertThat(pool.submit(() -> "still here").result()).isEqualTo("still here");
+      assertThat(pool.stats().workersCrashed()).isEqualTo(1);
+      assertThat(pool.stats().workersStarted()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void runtimeHaltIsACrashToo() {
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      TaskFuture<Integer> halt =
+          pool.submit(
+              () -> {
+                Runtime.getRuntime().halt(7);
+                return 0;
+              });
+      assertThat(halt.exception()).hasMessageContaining("exited with code 7");
+      assertThat(pool.submit(() -> 1).result()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void killMinus9OfAWorkerMidTask(@TempDir Path dir) throws Exception {
+    String pidFile = dir.resolve("victim.pid").toString();
+    ProcessPool pool = ProcessPool.create(2);
+    try {
+      TaskFuture<String> victim =
+          pool.submit(
+              () -> {
+                Files.writeString(Path.of(pidFile + ".tmp"), Long.toString(pid()));
+                Files.move(Path.of(pidFile + ".tmp"), Path.of(pidFile));
+                Thread.sleep(Duration.ofMinutes(5));
+                return "never";
+              });
+      long victimPid = Long.parseLong(awaitFile(Path.of(pidFile)));
+      new ProcessBuilder("kill", "-9", Long.toString(victimPid)).start().waitFor();
+      assertThat(victim.exception())
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageContaining("signal 9 (SIGKILL)")
+          .hasMessageContaining("pid " + victimPid);
+      assertThat(pool.submit(() -> "healed").result()).isEqualTo("healed");
+      assertThat(pool.stats().workersCrashed()).isEqualTo(1);
+    } finally {
+      pool.shutdown(false, true);
+    }
+  }
+
+  /** Polls for a file another process writes: no latch crosses a process boundary. */
+  static String awaitFile(Path file) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!Files.exists(file)) {
+      assertThat(System.nanoTime()).as("waiting for " + file).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    return Files.readString(file).trim();
+  }
+
+  @Test
+  void outOfMemoryCrashesOnlyThatWorker() {
+    try (ProcessPool pool = ProcessPool.builder().maxWorkers(1).jvmOptions("-Xmx48m").build()) {
+      TaskFuture<Integer> hog =
+          pool.submit(
+              () -> {
+                List<long[]> hoard = new ArrayList<>();
+                while (true) {
+                  hoard.add(new long[1 << 20]);
+                }
+              });
+      assertThat(hog.exception())
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageContaining("out of memory");
+      assertThat(pool.submit(() -> "recovered").result()).isEqualTo("recovered");
+    }
+  }
+
+  @Test
+  void aTaskThatSpinsForeverTimesOutAndItsWorkerIsReplaced() {
+    try (ProcessPool pool =
+        ProcessPool.builder().maxWorkers(1).taskTimeout(Duration.ofMillis(500)).build()) {
+      TaskFuture<Integer> spinner =
+          pool.submit(
+              () -> {
+                long x = 0;
+                while (true) {
+                  x++;
+                }
+              });
+      assertThat(spinner.exception())
+          .isInstanceOf(TaskTimeoutException.class)
+          .hasMessageContaining("PT0.5S");
+      assertThat(pool.submit(() -> "next").result()).isEqualTo("next");
+      assertThat(pool.stats().workersStarted()).isEqualTo(2);
+      assertThat(pool.stats().workersCrashed()).isZero();
+    }
+  }
+
+  @Test
+  void cancelTrueKillsTheWorkerOfASpinningTask() throws Exception {
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      TaskFuture<Integer> spinner =
+          pool.submit(
+              () -> {
+                long x = 0;
+                while (true) {
+                  x++;
+                }
+              });
+      while (!spinner.isRunning()) {
+        Thread.onSpinWait();
+      }
+      assertThat(spinner.cancel(true)).isTrue();
+      assertThatThrownBy(spinner::result).isInstanceOf(CancellationException.class);
+      assertThat(pool.submit(() -> "after cancel").result()).isEqualTo("after cancel");
+      assertThat(pool.stats().workersStarted()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void maxTasksPerWorkerReplacesWorkers() {
+    try (ProcessPool pool = ProcessPool.builder().maxWorkers(1).maxTasksPerWorker(2).build()) {
+      List<Long> pids = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        pids.add(pool.submit(ProcessPoolTest::pid).result());
+      }
+      assertThat(new HashSet<>(pids)).hasSize(3);
+      assertThat(pids.get(0)).isEqualTo(pids.get(1));
+      assertThat(pool.stats().workersCrashed()).isZero();
+    }
+  }
+
+  @Test
+  void initializerRunsInEveryWorker() {
+    try (ProcessPool pool =
+        ProcessPool.builder()
+            .maxWorkers(1)
+            .initializer(() -> System.setProperty("jfutures.test.init", "done"))
+            .build()) {
+      assertThat(pool.submit(() -> System.getProperty("jfutures.test.init")).result())
+          .isEqualTo("done");
+    }
+  }
+
+  @Test
+  void aFailingInitializerBreaksThePool() {
+    try (ProcessPool pool =
+        ProcessPool.builder()
+            .maxWorkers(1)
+            .initializer(
+                () -> {
+                  throw new IllegalStateException("no license");
+                })
+            .build()) {
+      TaskFuture<Integer> f = pool.submit(() -> 1);
+      assertThat(f.exception())
+          .isInstanceOf(BrokenPoolException.class)
+          .cause()
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("no license");
+      assertThatThrownBy(() -> pool.submit(() -> 2))
+          .isInstanceOf(BrokenPoolException.class)
+          .cause()
+          .hasMessage("no license");
+    }
+  }
+
+  @Test
+  void aWorkerThatCannotStartBreaksThePoolWithItsStderr() {
+    try (ProcessPool pool =
+        ProcessPool.builder().maxWorkers(2).jvmOptions("-XX:+NoSuchJvmOption").build()) {
+      TaskFuture<Integer> f = pool.submit(() -> 1);
+      assertThat(f.exception())
+          .isInstanceOf(BrokenPoolException.class)
+          .hasMessageContaining("could not start")
+          .hasMessageContaining("NoSuchJvmOption");
+      assertThatThrownBy(() -> pool.submit(() -> 2)).isInstanceOf(BrokenPoolException.class);
+      assertThat(pool.stats().workersStarted()).isLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void retriesRunACrashedTaskAgainOnAFreshWorker(@TempDir Path dir) {
+    Path marker = dir.resolve("crashed-once");
+    String path = marker.toString();
+    try (ProcessPool pool = ProcessPool.builder().maxWorkers(1).retries(1).build()) {
+      TaskFuture<String> f =
+          pool.submit(
+              () -> {
+                Path p = Path.of(path);
+                if (!Files.exists(p)) {
+                  Files.createFile(p);
+                  Runtime.getRuntime().halt(9);
+                }
+                return "second time lucky";
+              });
+      assertThat(f.result()).isEqualTo("second time lucky");
+      assertThat(pool.stats().workersCrashed()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void mapOverProcessesKeepsOrderAndReportsFailures() {
+    List<Integer> inputs = IntStream.range(0, 5_000).boxed().toList();
+    assertThat(shared.map((Integer x) -> x * 2, inputs).toList())
+        .containsExactlyElementsOf(inputs.stream().map(x -> x * 2).toList());
+    assertThat(
+            shared.map((Integer x) -> "s" + x, inputs, MapOptions.defaults().unordered()).toList())
+        .hasSize(5_000)
+        .contains("s0", "s4999");
+    assertThatThrownBy(
+            () ->
+                shared
+                    .map(
+                        (Integer x) -> {
+                          if (x == 777) {
+                            throw new IOException("bad input " + x);
+                          }
+                          return x;
+                        },
+                        inputs)
+                    .toList())
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("#777")
+        .cause()
+        .isInstanceOf(IOException.class)
+        .hasMessage("bad input 777");
+  }
+
+  @Test
+  void invalidSettingsNameTheOption() {
+    assertThatThrownBy(() -> ProcessPool.create(0)).hasMessageContaining("maxWorkers");
+    assertThatThrownBy(() -> ProcessPool.builder().maxTasksPerWorker(0))
+        .hasMessageContaining("maxTasksPerWorker");
+    assertThatThrownBy(() -> ProcessPool.builder().retries(-1)).hasMessageContaining("retries");
+    assertThatThrownBy(() -> ProcessPool.builder().taskTimeout(Duration.ZERO))
+        .hasMessageContaining("taskTimeout");
+  }
+}
