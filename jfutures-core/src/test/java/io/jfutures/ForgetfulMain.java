@@ -8,15 +8,20 @@ public final class ForgetfulMain {
   private ForgetfulMain() {}
 
   public static void main(String[] args) {
-    Pool pool = "virtual".equals(args[0]) ? ThreadPool.virtual() : ThreadPool.create(2);
+    Pool pool =
+        switch (args[0]) {
+          case "virtual" -> ThreadPool.virtual();
+          case "process" -> ProcessPool.create(2);
+          default -> ThreadPool.create(2);
+        };
     for (int i = 0; i < 6; i++) {
       int n = i;
       pool.submit(
-          () -> {
-            Thread.sleep(150);
-            System.out.println("done " + n);
-            return n;
-          });
+              () -> {
+                Thread.sleep(150);
+                return n;
+              })
+          .onDone(f -> System.out.println("done " + f.result()));
     }
     System.out.println("main returns");
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** A main that returns without closing its pool still finishes every task, then the JVM exits. */
 class ForgetfulMainTest {
   @ParameterizedTest
-  @ValueSource(strings = {"platform", "virtual"})
+  @ValueSource(strings = {"platform", "virtual", "process"})
   void everyTaskFinishesAndTheJvmExits(String kind) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
