@@ -16,6 +16,9 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -51,6 +54,13 @@ final class Codec {
   private static final byte CHUNK = 16;
   private static final byte CHUNK_RESULT = 17;
   private static final byte THROWABLE = 18;
+
+  /** Bulk arrays are converted through these views in one pass, not one stream call a number. */
+  private static final VarHandle INT_VIEW =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+  private static final VarHandle LONG_VIEW =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private Codec() {}
 
@@ -95,21 +105,27 @@ final class Codec {
     } else if (value instanceof int[] ints) {
       out.writeByte(INTS);
       out.writeInt(ints.length);
-      for (int x : ints) {
-        out.writeInt(x);
+      byte[] bytes = new byte[4 * ints.length];
+      for (int i = 0; i < ints.length; i++) {
+        INT_VIEW.set(bytes, 4 * i, ints[i]);
       }
+      out.write(bytes);
     } else if (value instanceof long[] longs) {
       out.writeByte(LONGS);
       out.writeInt(longs.length);
-      for (long x : longs) {
-        out.writeLong(x);
+      byte[] bytes = new byte[8 * longs.length];
+      for (int i = 0; i < longs.length; i++) {
+        LONG_VIEW.set(bytes, 8 * i, longs[i]);
       }
+      out.write(bytes);
     } else if (value instanceof double[] doubles) {
       out.writeByte(DOUBLES);
       out.writeInt(doubles.length);
-      for (double x : doubles) {
-        out.writeDouble(x);
+      byte[] bytes = new byte[8 * doubles.length];
+      for (int i = 0; i < doubles.length; i++) {
+        LONG_VIEW.set(bytes, 8 * i, Double.doubleToRawLongBits(doubles[i]));
       }
+      out.write(bytes);
     } else if (value instanceof Chunk<?, ?> chunk) {
       out.writeByte(CHUNK);
       writeJava(out, chunk.fn());
@@ -151,24 +167,30 @@ final class Codec {
       case INTS:
         {
           int[] ints = new int[in.readInt()];
+          byte[] bytes = new byte[4 * ints.length];
+          in.readFully(bytes);
           for (int i = 0; i < ints.length; i++) {
-            ints[i] = in.readInt();
+            ints[i] = (int) INT_VIEW.get(bytes, 4 * i);
           }
           return ints;
         }
       case LONGS:
         {
           long[] longs = new long[in.readInt()];
+          byte[] bytes = new byte[8 * longs.length];
+          in.readFully(bytes);
           for (int i = 0; i < longs.length; i++) {
-            longs[i] = in.readLong();
+            longs[i] = (long) LONG_VIEW.get(bytes, 8 * i);
           }
           return longs;
         }
       case DOUBLES:
         {
           double[] doubles = new double[in.readInt()];
+          byte[] bytes = new byte[8 * doubles.length];
+          in.readFully(bytes);
           for (int i = 0; i < doubles.length; i++) {
-            doubles[i] = in.readDouble();
+            doubles[i] = Double.longBitsToDouble((long) LONG_VIEW.get(bytes, 8 * i));
           }
           return doubles;
         }
@@ -203,21 +225,27 @@ final class Codec {
     if (common == Integer.class) {
       out.writeByte(INT_BOXES);
       out.writeInt(length);
+      byte[] bytes = new byte[4 * length];
       for (int i = 0; i < length; i++) {
-        out.writeInt((Integer) values[i]);
+        INT_VIEW.set(bytes, 4 * i, (int) (Integer) values[i]);
       }
+      out.write(bytes);
     } else if (common == Long.class) {
       out.writeByte(LONG_BOXES);
       out.writeInt(length);
+      byte[] bytes = new byte[8 * length];
       for (int i = 0; i < length; i++) {
-        out.writeLong((Long) values[i]);
+        LONG_VIEW.set(bytes, 8 * i, (long) (Long) values[i]);
       }
+      out.write(bytes);
     } else if (common == Double.class) {
       out.writeByte(DOUBLE_BOXES);
       out.writeInt(length);
+      byte[] bytes = new byte[8 * length];
       for (int i = 0; i < length; i++) {
-        out.writeDouble((Double) values[i]);
+        LONG_VIEW.set(bytes, 8 * i, Double.doubleToRawLongBits((Double) values[i]));
       }
+      out.write(bytes);
     } else if (common == String.class) {
       out.writeByte(STRINGS);
       out.writeInt(length);
@@ -238,20 +266,32 @@ final class Codec {
     Object[] values = new Object[in.readInt()];
     switch (tag) {
       case INT_BOXES:
-        for (int i = 0; i < values.length; i++) {
-          values[i] = in.readInt();
+        {
+          byte[] bytes = new byte[4 * values.length];
+          in.readFully(bytes);
+          for (int i = 0; i < values.length; i++) {
+            values[i] = (int) INT_VIEW.get(bytes, 4 * i);
+          }
+          break;
         }
-        break;
       case LONG_BOXES:
-        for (int i = 0; i < values.length; i++) {
-          values[i] = in.readLong();
+        {
+          byte[] bytes = new byte[8 * values.length];
+          in.readFully(bytes);
+          for (int i = 0; i < values.length; i++) {
+            values[i] = (long) LONG_VIEW.get(bytes, 8 * i);
+          }
+          break;
         }
-        break;
       case DOUBLE_BOXES:
-        for (int i = 0; i < values.length; i++) {
-          values[i] = in.readDouble();
+        {
+          byte[] bytes = new byte[8 * values.length];
+          in.readFully(bytes);
+          for (int i = 0; i < values.length; i++) {
+            values[i] = Double.longBitsToDouble((long) LONG_VIEW.get(bytes, 8 * i));
+          }
+          break;
         }
-        break;
       case STRINGS:
         for (int i = 0; i < values.length; i++) {
           values[i] = readString(in);
