@@ -653,7 +653,10 @@ public final class ProcessBackend implements Backend {
         if (!ready) {
           if (!retiring) {
             failedStartsInARow++;
-            if (broken == null && (!anyReady || failedStartsInARow >= 3)) {
+            boolean refused = exit >= 0 && exit <= 128;
+            boolean hopeless =
+                refused ? !anyReady || failedStartsInARow >= 3 : failedStartsInARow >= 10;
+            if (broken == null && hopeless) {
               broke =
                   new BrokenPoolException(
                       "the pool is broken: a worker process could not start: " + description, null);
