@@ -1,0 +1,116 @@
+package io.jfutures.bench;
+
+import io.jfutures.ProcessPool;
+import io.jfutures.TaskFuture;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Issue 3's figures for ProcessPool, each a whole-process measurement (pool start included where
+ * the figure says so), printed one per line. Run by {@code jfutures-bench/process-figures.sh}
+ * beside {@code python/process_figures.py}, which measures the same things with
+ * ProcessPoolExecutor.
+ */
+public final class ProcessPoolFigures {
+  private ProcessPoolFigures() {}
+
+  static long square(int n) {
+    return (long) n * n;
+  }
+
+  /** About 20 ms of arithmetic on one core. */
+  static double burn(int seed) {
+    double x = seed;
+    for (int i = 0; i < 6_000_000; i++) {
+      x = Math.sqrt(x + i) * 1.0000001;
+    }
+    return x;
+  }
+
+  public static void main(String[] args) {
+    int runs = 5;
+    double[] cold = new double[runs];
+    for (int r = 0; r < runs; r++) {
+      long t0 = System.nanoTime();
+      try (ProcessPool pool = ProcessPool.create(2)) {
+        pool.submit(() -> 1).result();
+        cold[r] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    System.out.printf(
+        "cold pool to first result: median %.1f ms %s%n",
+        median(cold), Arrays.toString(round(cold)));
+
+    try (ProcessPool pool = ProcessPool.create(2)) {
+      for (int i = 0; i < 2_000; i++) {
+        pool.submit(() -> 1).result();
+      }
+      double[] trips = new double[5_000];
+      for (int i = 0; i < trips.length; i++) {
+        long t = System.nanoTime();
+        pool.submit(() -> 1).result();
+        trips[i] = (System.nanoTime() - t) / 1e3;
+      }
+      System.out.printf("round trip of one trivial task: median %.1f us%n", median(trips));
+
+      double[] rates = new double[5];
+      for (int r = 0; r < rates.length; r++) {
+        long t = System.nanoTime();
+        List<TaskFuture<Integer>> futures = new ArrayList<>(20_000);
+        for (int i = 0; i < 20_000; i++) {
+          int x = i;
+          futures.add(pool.submit(() -> x));
+        }
+        for (TaskFuture<Integer> f : futures) {
+          f.result();
+        }
+        rates[r] = 20_000 / ((System.nanoTime() - t) / 1e9);
+      }
+      System.out.printf(
+          "20,000 tasks submitted then collected: median %.0f tasks/s%n", median(rates));
+    }
+
+    List<Integer> numbers = IntStream.range(0, 10_000_000).boxed().toList();
+    double[] maps = new double[3];
+    for (int r = 0; r < maps.length; r++) {
+      long t = System.nanoTime();
+      try (ProcessPool pool = ProcessPool.create()) {
+        List<Long> squares = pool.map(ProcessPoolFigures::square, numbers).toList();
+        if (squares.size() != numbers.size()) {
+          throw new AssertionError(squares.size());
+        }
+      }
+      maps[r] = (System.nanoTime() - t) / 1e9;
+    }
+    System.out.printf(
+        "map(square) over 10,000,000 ints, pool start included: median %.2f s %s%n",
+        median(maps), Arrays.toString(round(maps)));
+
+    double one = cpuBound(1);
+    double two = cpuBound(2);
+    System.out.printf(
+        "CPU-bound, 40 tasks of ~20 ms: 1 worker %.2f s, 2 workers %.2f s, speed-up %.2fx%n",
+        one, two, one / two);
+  }
+
+  private static double cpuBound(int workers) {
+    try (ProcessPool pool = ProcessPool.create(workers)) {
+      pool.map(ProcessPoolFigures::burn, List.of(1, 2)).toList();
+      long t = System.nanoTime();
+      pool.map(ProcessPoolFigures::burn, IntStream.range(0, 40).boxed().toList()).toList();
+      return (System.nanoTime() - t) / 1e9;
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static double[] round(double[] values) {
+    return Arrays.stream(values).map(v -> Math.round(v * 100) / 100.0).toArray();
+  }
+}
