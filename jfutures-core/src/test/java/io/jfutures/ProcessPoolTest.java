@@ -135,6 +135,26 @@ class ProcessPoolTest {
   }
 
   @Test
+  void bytesWrittenStraightToStdoutFailTheTaskInsteadOfHanging() {
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      TaskFuture<Integer> f =
+          pool.submit(
+              () -> {
+                java.io.FileOutputStream raw =
+                    new java.io.FileOutputStream(java.io.FileDescriptor.out);
+                raw.write("Started something on stdout\n".getBytes());
+                raw.flush();
+                Thread.sleep(Duration.ofMinutes(5));
+                return 1;
+              });
+      assertThat(f.exception(Duration.ofMinutes(1)))
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageContaining("Started something on stdout");
+      assertThat(pool.submit(() -> "fine again").result()).isEqualTo("fine again");
+    }
+  }
+
+  @Test
   void sixtyFourMegabytesEachWay() {
     byte[] payload = new byte[64 << 20];
     payload[0] = 1;

@@ -505,6 +505,11 @@ public final class ProcessBackend implements Backend {
           }
         }
       } catch (IOException | RuntimeException endOfWorker) {
+        String stray = null;
+        if (endOfWorker instanceof Wire.StrayOutputException e) {
+          stray = e.getMessage();
+          process.destroyForcibly();
+        }
         int exit;
         try {
           process.getOutputStream().close();
@@ -521,7 +526,7 @@ public final class ProcessBackend implements Backend {
           Thread.currentThread().interrupt();
           exit = -1;
         }
-        died(exit, describe(exit));
+        died(exit, stray == null ? describe(exit) : name + " wrote to its stdout " + stray);
       }
     }
 

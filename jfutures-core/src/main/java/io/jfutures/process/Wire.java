@@ -5,11 +5,17 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * The frames a pool and its worker exchange over the worker's stdin and stdout: a kind byte, a task
- * id, and a length-prefixed payload encoded by {@link Codec}. A worker handles frames in the order
- * they arrive and answers tasks in that order.
+ * The frames a pool and its worker exchange over the worker's stdin and stdout: a magic number, a
+ * kind byte, a task id, and a length-prefixed payload encoded by {@link Codec}. A worker handles
+ * frames in the order they arrive and answers tasks in that order.
+ *
+ * <p>The magic number and the kind are checked before anything else is read, so that bytes that are
+ * not a frame (native code or a library writing straight to the worker's stdout) are caught at once
+ * as a {@link StrayOutputException}, rather than read as the length of a frame that never ends.
  */
 final class Wire {
+  private static final short MAGIC = 0x4A46;
+
   /** Pool to worker: the pool's name and the worker's initializer (or null). Always first. */
   static final byte INIT = 1;
 
@@ -38,8 +44,18 @@ final class Wire {
 
   record Frame(byte kind, long id, byte[] payload) {}
 
+  /** Bytes on a channel that are not a frame. */
+  static final class StrayOutputException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StrayOutputException(String message) {
+      super(message);
+    }
+  }
+
   static void write(DataOutputStream out, byte kind, long id, byte[] payload, int length)
       throws IOException {
+    out.writeShort(MAGIC);
     out.writeByte(kind);
     out.writeLong(id);
     out.writeInt(length);
@@ -48,14 +64,34 @@ final class Wire {
 
   /** Reads one frame; throws {@link java.io.EOFException} when the other side has gone. */
   static Frame read(DataInputStream in) throws IOException {
-    byte kind = in.readByte();
+    short magic = in.readShort();
+    byte kind = magic == MAGIC ? in.readByte() : 0;
+    if (magic != MAGIC || kind < INIT || kind > SKIPPED || (kind > SKIP && kind < READY)) {
+      throw stray(magic, kind, in);
+    }
     long id = in.readLong();
     int length = in.readInt();
     if (length < 0) {
-      throw new IOException("corrupt frame: negative length " + length);
+      throw new StrayOutputException("a frame with a negative length (" + length + ")");
     }
     byte[] payload = new byte[length];
     in.readFully(payload);
     return new Frame(kind, id, payload);
+  }
+
+  /** Describes stray bytes: what was read and what else is already waiting, as text. */
+  private static StrayOutputException stray(short magic, byte kind, DataInputStream in)
+      throws IOException {
+    StringBuilder seen = new StringBuilder();
+    seen.append((char) ((magic >> 8) & 0xFF)).append((char) (magic & 0xFF));
+    if (magic == MAGIC) {
+      seen.append((char) (kind & 0xFF));
+    }
+    int more = Math.min(in.available(), 200);
+    for (int i = 0; i < more; i++) {
+      seen.append((char) in.readUnsignedByte());
+    }
+    String text = seen.toString().replaceAll("\\p{Cntrl}", " ").strip();
+    return new StrayOutputException("output that is not part of the protocol: \"" + text + "\"");
   }
 }
