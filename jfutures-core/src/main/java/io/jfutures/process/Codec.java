@@ -17,6 +17,7 @@ import java.io.ObjectStreamClass;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.SerializedLambda;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,7 @@ final class Codec {
   private static final byte CHUNK = 16;
   private static final byte CHUNK_RESULT = 17;
   private static final byte THROWABLE = 18;
+  private static final byte LAMBDA = 19;
 
   /** Bulk arrays are converted through these views in one pass, not one stream call a number. */
   private static final VarHandle INT_VIEW =
@@ -128,7 +130,7 @@ final class Codec {
       out.write(bytes);
     } else if (value instanceof Chunk<?, ?> chunk) {
       out.writeByte(CHUNK);
-      writeJava(out, chunk.fn());
+      write(out, chunk.fn());
       writeArray(out, chunk.inputs(), chunk.inputs().length);
     } else if (value instanceof ChunkResult result) {
       out.writeByte(CHUNK_RESULT);
@@ -137,6 +139,9 @@ final class Codec {
       out.writeLong(result.nanos());
     } else if (value instanceof Throwable t) {
       writeThrowable(out, t);
+    } else if (Lambdas.parts(value) instanceof SerializedLambda lambda) {
+      out.writeByte(LAMBDA);
+      writeLambda(out, lambda);
     } else {
       out.writeByte(JAVA);
       writeJava(out, value);
@@ -196,7 +201,7 @@ final class Codec {
         }
       case CHUNK:
         {
-          Fn<?, ?> fn = (Fn<?, ?>) readJava(in);
+          Fn<?, ?> fn = (Fn<?, ?>) read(in);
           return new Chunk<>(fn, readArray(in));
         }
       case CHUNK_RESULT:
@@ -207,6 +212,8 @@ final class Codec {
         }
       case THROWABLE:
         return readThrowableBody(in);
+      case LAMBDA:
+        return readLambda(in);
       case JAVA:
         return readJava(in);
       default:
@@ -345,6 +352,62 @@ final class Codec {
     try (ObjectInputStream ois = new PoolObjectInputStream(new ByteArrayInputStream(bytes))) {
       return ois.readObject();
     }
+  }
+
+  /** A serializable lambda as its parts: what the JDK would serialize, without its machinery. */
+  private static void writeLambda(DataOutput out, SerializedLambda lambda) throws IOException {
+    writeString(out, lambda.getCapturingClass());
+    writeString(out, lambda.getFunctionalInterfaceClass());
+    writeString(out, lambda.getFunctionalInterfaceMethodName());
+    writeString(out, lambda.getFunctionalInterfaceMethodSignature());
+    out.writeInt(lambda.getImplMethodKind());
+    writeString(out, lambda.getImplClass());
+    writeString(out, lambda.getImplMethodName());
+    writeString(out, lambda.getImplMethodSignature());
+    writeString(out, lambda.getInstantiatedMethodType());
+    out.writeInt(lambda.getCapturedArgCount());
+    for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+      Object captured = lambda.getCapturedArg(i);
+      try {
+        write(out, captured);
+      } catch (NotSerializableException e) {
+        NotSerializableException named =
+            new NotSerializableException(
+                e.getMessage()
+                    + ", captured by a lambda in "
+                    + lambda.getCapturingClass().replace('/', '.'));
+        named.initCause(e);
+        throw named;
+      }
+    }
+  }
+
+  private static Object readLambda(DataInput in) throws IOException, ClassNotFoundException {
+    String capturingClass = readString(in);
+    String functionalInterfaceClass = readString(in);
+    String functionalInterfaceMethodName = readString(in);
+    String functionalInterfaceMethodSignature = readString(in);
+    int implMethodKind = in.readInt();
+    String implClass = readString(in);
+    String implMethodName = readString(in);
+    String implMethodSignature = readString(in);
+    String instantiatedMethodType = readString(in);
+    Object[] captured = new Object[in.readInt()];
+    for (int i = 0; i < captured.length; i++) {
+      captured[i] = read(in);
+    }
+    return Lambdas.rebuild(
+        new SerializedLambda(
+            Lambdas.load(capturingClass),
+            functionalInterfaceClass,
+            functionalInterfaceMethodName,
+            functionalInterfaceMethodSignature,
+            implMethodKind,
+            implClass,
+            implMethodName,
+            implMethodSignature,
+            instantiatedMethodType,
+            captured));
   }
 
   private static void writeThrowable(DataOutput out, Throwable t) throws IOException {

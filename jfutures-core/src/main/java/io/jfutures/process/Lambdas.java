@@ -1,0 +1,86 @@
+package io.jfutures.process;
+
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Takes serializable lambdas apart and puts them back together, the way JDK serialization does but
+ * without an object stream: the lambda's own {@code writeReplace} gives its {@link
+ * SerializedLambda}, and the capturing class's {@code $deserializeLambda$} turns one back into a
+ * lambda. Both are private, so they are reached by reflection, which works where the classes are on
+ * the class path (always so in a worker) or their package is open to jfutures; where it does not,
+ * {@link #parts} says so and the caller falls back to JDK serialization.
+ */
+final class Lambdas {
+  /** Per lambda class: its writeReplace, or null if it has none we may call. */
+  private static final ClassValue<Method> WRITE_REPLACE =
+      new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+          if (!type.isSynthetic() || !java.io.Serializable.class.isAssignableFrom(type)) {
+            return null;
+          }
+          try {
+            Method m = type.getDeclaredMethod("writeReplace");
+            m.setAccessible(true);
+            return m;
+          } catch (NoSuchMethodException | RuntimeException notReachable) {
+            return null;
+          }
+        }
+      };
+
+  private static final ConcurrentHashMap<String, Class<?>> CLASSES = new ConcurrentHashMap<>();
+  private static final ClassValue<Method> DESERIALIZE =
+      new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+          try {
+            Method m = type.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
+            m.setAccessible(true);
+            return m;
+          } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(type.getName() + " has no serializable lambdas", e);
+          }
+        }
+      };
+
+  private Lambdas() {}
+
+  /** The parts of {@code value} if it is a serializable lambda we can take apart, else null. */
+  static SerializedLambda parts(Object value) {
+    Method writeReplace = WRITE_REPLACE.get(value.getClass());
+    if (writeReplace == null) {
+      return null;
+    }
+    try {
+      return writeReplace.invoke(value) instanceof SerializedLambda lambda ? lambda : null;
+    } catch (IllegalAccessException | InvocationTargetException e) {
+      return null;
+    }
+  }
+
+  static Class<?> load(String internalName) throws ClassNotFoundException {
+    Class<?> type = CLASSES.get(internalName);
+    if (type == null) {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      type = Class.forName(internalName.replace('/', '.'), false, loader);
+      CLASSES.put(internalName, type);
+    }
+    return type;
+  }
+
+  static Object rebuild(SerializedLambda lambda) throws ClassNotFoundException {
+    Class<?> capturing = load(lambda.getCapturingClass());
+    try {
+      return DESERIALIZE.get(capturing).invoke(null, lambda);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot rebuild a lambda of " + capturing.getName(), e);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(
+          "cannot rebuild a lambda of " + capturing.getName() + ": " + e.getCause(), e.getCause());
+    }
+  }
+}
