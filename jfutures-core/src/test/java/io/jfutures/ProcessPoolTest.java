@@ -54,22 +54,23 @@ class ProcessPoolTest {
     }
   }
 
+  /** A map function that is a plain class. */
+  static final class PlusOne implements Fn<Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Integer apply(Integer x) {
+      return x + 1;
+    }
+  }
+
   @Test
   void tasksThatAreNotLambdasAndLambdasCapturingObjectsTravelToo() {
     assertThat(shared.submit(new Multiply(6, 7)).result()).isEqualTo(42);
     Multiply captured = new Multiply(3, 5);
     java.util.Map<String, Integer> table = new java.util.HashMap<>(java.util.Map.of("k", 9));
     assertThat(shared.submit(() -> captured.call() + table.get("k")).result()).isEqualTo(24);
-    Fn<Integer, Integer> fn =
-        new Fn<>() {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          public Integer apply(Integer x) {
-            return x + 1;
-          }
-        };
-    assertThat(shared.map(fn, List.of(1, 2, 3)).toList()).containsExactly(2, 3, 4);
+    assertThat(shared.map(new PlusOne(), List.of(1, 2, 3)).toList()).containsExactly(2, 3, 4);
   }
 
   @Test

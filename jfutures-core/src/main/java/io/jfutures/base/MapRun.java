@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -54,13 +55,25 @@ final class MapRun<A, R> implements Spliterator<R> {
       this.start = start;
     }
 
+    /** Whether this chunk's progress has been reported, by the pool's thread or the consumer. */
+    private final AtomicBoolean reported = new AtomicBoolean();
+
     /** Runs on the pool thread that finished the chunk. */
     @Override
     public void accept(ChunkResult result, Throwable failure) {
       if (landed != null) {
         landed.add(this);
       }
-      if (listener != null && result != null) {
+      reportOnce(result);
+    }
+
+    /**
+     * Reports the chunk's progress unless that was done already. The consumer calls this too before
+     * it hands out the chunk's values, since it may be woken before the pool's thread gets here,
+     * and a listener must see all of a map's progress before its stream ends.
+     */
+    void reportOnce(ChunkResult result) {
+      if (listener != null && result != null && reported.compareAndSet(false, true)) {
         reportProgress(result.succeeded() + (result.failure() == null ? 0 : 1));
       }
     }
@@ -198,6 +211,7 @@ final class MapRun<A, R> implements Spliterator<R> {
         return false;
       }
       ChunkResult result = resultOf(chunk.execution);
+      chunk.reportOnce(result);
       sizer.observe(result);
       values = result.values();
       next = 0;
