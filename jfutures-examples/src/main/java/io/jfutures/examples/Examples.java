@@ -1,9 +1,10 @@
 package io.jfutures.examples;
 
+import io.jfutures.ProcessPool;
 import io.jfutures.ThreadPool;
 import java.time.Duration;
 
-/** Runs every example of the article that fits threads, one after another. */
+/** Runs the article's examples one after another, the square map on threads and on processes. */
 public final class Examples {
   private Examples() {}
 
@@ -13,7 +14,12 @@ public final class Examples {
     System.out.printf("   3 calls of 2 s took %.2f s (6 s one after another)%n%n", seconds(fetch));
 
     System.out.println("== 2. map(square) over 10,000,000 numbers, automatic chunking");
+    System.out.print("   ThreadPool:  ");
     try (ThreadPool pool = ThreadPool.create()) {
+      SquaresExample.run(pool, 10_000_000, System.out);
+    }
+    System.out.print("   ProcessPool: ");
+    try (ProcessPool pool = ProcessPool.create()) {
       SquaresExample.run(pool, 10_000_000, System.out);
     }
     System.out.println();

@@ -1,7 +1,7 @@
 package io.jfutures.examples;
 
 import io.jfutures.Pool;
-import io.jfutures.ThreadPool;
+import io.jfutures.ProcessPool;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class SquaresExample {
   }
 
   public static void main(String[] args) {
-    try (ThreadPool pool = ThreadPool.create()) {
+    try (ProcessPool pool = ProcessPool.create()) {
       run(pool, 10_000_000, System.out);
     }
   }
