@@ -162,6 +162,43 @@ class ProcessPoolTest {
   }
 
   @Test
+  void whatATaskPrintsReachesOurStderrPrefixedWithItsWorker() throws Exception {
+    java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(2);
+    java.util.List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.io.PrintStream original = System.err;
+    System.setErr(
+        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) {
+          @Override
+          public void println(String line) {
+            if (line.contains("token-4711")) {
+              lines.add(line);
+              seen.countDown();
+            }
+          }
+        });
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      pool.submit(
+              () -> {
+                System.out.println("token-4711 on out");
+                System.err.println("token-4711 on err");
+                return 0;
+              })
+          .result();
+      assertThat(seen.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(lines)
+        .containsExactlyInAnyOrder(
+            "[ProcessPool-"
+                + lines.get(0).replaceAll("^\\[ProcessPool-(\\d+)-.*", "$1")
+                + "-worker-0] token-4711 on out",
+            "[ProcessPool-"
+                + lines.get(0).replaceAll("^\\[ProcessPool-(\\d+)-.*", "$1")
+                + "-worker-0] token-4711 on err");
+  }
+
+  @Test
   void bytesWrittenStraightToStdoutFailTheTaskInsteadOfHanging() {
     try (ProcessPool pool = ProcessPool.create(1)) {
       TaskFuture<Integer> f =
