@@ -64,7 +64,6 @@ public final class ProcessBackend implements Backend {
       Action initializer) {}
 
   private final Settings settings;
-  private final List<String> command;
   private final byte[] initFrame;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition allExited = lock.newCondition();
@@ -83,7 +82,6 @@ public final class ProcessBackend implements Backend {
 
   public ProcessBackend(Settings settings) {
     this.settings = settings;
-    this.command = WorkerCommand.build(settings.jvmOptions());
     try {
       this.initFrame = encode(settings.initializer());
     } catch (IOException e) {
@@ -370,6 +368,7 @@ public final class ProcessBackend implements Backend {
     final ReentrantLock writeLock = new ReentrantLock();
     final ArrayDeque<String> stderrTail = new ArrayDeque<>();
     volatile Process process;
+    WorkerCommand.Launch launch;
     DataOutputStream out;
     Thread stderrPump;
 
@@ -393,8 +392,9 @@ public final class ProcessBackend implements Backend {
     }
 
     void start() {
+      launch = WorkerCommand.build(settings.jvmOptions());
       try {
-        process = new ProcessBuilder(command).start();
+        process = new ProcessBuilder(launch.command()).start();
       } catch (IOException | RuntimeException e) {
         died(-1, "the worker process could not be started: " + e);
         return;
@@ -643,6 +643,9 @@ public final class ProcessBackend implements Backend {
 
     /** Settles what this worker held, and lets the pool replace it. */
     private void died(int exit, String description) {
+      if (launch != null && launch.sharing().trainedCache() != null) {
+        WorkerCommand.trainingEnded(launch.sharing(), exit == 0);
+      }
       List<Job> failedCrash = new ArrayList<>();
       List<Job> failedTimeout = new ArrayList<>();
       List<Job> failedBroken = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The command line of a worker process: this JVM's own {@code java}, this JVM's class path (plus
@@ -27,7 +29,10 @@ import java.util.Set;
 final class WorkerCommand {
   private WorkerCommand() {}
 
-  static List<String> build(List<String> jvmOptions) {
+  /** The command line of the next worker, and the cache it shares or trains. */
+  record Launch(List<String> command, Sharing sharing) {}
+
+  static Launch build(List<String> jvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xlog:disable");
@@ -38,30 +43,47 @@ final class WorkerCommand {
       command.add("-XX:+UseSerialGC");
     }
     String classPath = classPath();
-    command.addAll(sharedArchiveOptions(classPath, jvmOptions));
+    Sharing sharing = sharing(classPath, jvmOptions);
+    command.addAll(sharing.options());
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classPath);
     command.add(WorkerMain.class.getName());
-    return List.copyOf(command);
+    return new Launch(List.copyOf(command), sharing);
   }
 
   /**
-   * Class data sharing for the worker's own classes (JDK 19+): the first worker of a given JDK,
-   * class path and option set writes an archive when it exits, and later ones map it instead of
-   * loading and verifying those classes again. Archives accept only jars, so a class path with a
-   * directory (as under a build tool) goes without; so does a user who set {@code -Xshare} or an
-   * archive of their own, and a machine where the cache folder cannot be made.
+   * What a worker needs to share classes with its predecessors: options, and where a cache it
+   * trains must be moved once the worker has exited cleanly (null if it trains none).
    */
-  static List<String> sharedArchiveOptions(String classPath, List<String> jvmOptions) {
-    if (Runtime.version().feature() < 19
+  record Sharing(List<String> options, Path trainedCache, Path finalCache) {
+    static final Sharing NONE = new Sharing(List.of(), null, null);
+  }
+
+  /** Whether a worker of this JVM is training an AOT cache now: one at a time is enough. */
+  private static final AtomicBoolean TRAINING = new AtomicBoolean();
+
+  /**
+   * Class data sharing for the worker's classes. On JDK 25+ an AOT cache (JEP 514) also keeps the
+   * linked classes and lambda forms that a worker's first task needs: the first worker trains it
+   * into a file of its own (its exit takes about a second longer, once), the pool moves that file
+   * into place, and later workers map it. On JDK 19-24 a dynamic archive does the same for classes
+   * alone. One cache per JDK, class path and option set, in {@code $TMPDIR/jfutures-$USER/cds}.
+   * Caches accept only jars, so a class path with a directory (as under a build tool) goes without;
+   * so does a user who set {@code -Xshare} or a cache of their own, and a machine where the folder
+   * cannot be made.
+   */
+  static Sharing sharing(String classPath, List<String> jvmOptions) {
+    int feature = Runtime.version().feature();
+    if (feature < 19
         || jvmOptions.stream()
-            .anyMatch(o -> o.startsWith("-Xshare") || o.contains("SharedArchive"))) {
-      return List.of();
+            .anyMatch(
+                o -> o.startsWith("-Xshare") || o.contains("SharedArchive") || o.contains("AOT"))) {
+      return Sharing.NONE;
     }
     for (String entry : classPath.split(File.pathSeparator)) {
       if (!entry.endsWith(".jar") || !new File(entry).isFile()) {
-        return List.of();
+        return Sharing.NONE;
       }
     }
     try {
@@ -82,11 +104,45 @@ final class WorkerCommand {
         sha.update((byte) 0);
       }
       String key = HexFormat.of().formatHex(sha.digest(), 0, 12);
-      return List.of(
-          "-XX:SharedArchiveFile=" + dir.resolve("worker-" + key + ".jsa"),
-          "-XX:+AutoCreateSharedArchive");
+      if (feature < 25) {
+        return new Sharing(
+            List.of(
+                "-XX:SharedArchiveFile=" + dir.resolve("worker-" + key + ".jsa"),
+                "-XX:+AutoCreateSharedArchive"),
+            null,
+            null);
+      }
+      Path cache = dir.resolve("worker-" + key + ".aot");
+      if (Files.isRegularFile(cache)) {
+        return new Sharing(List.of("-XX:AOTCache=" + cache), null, null);
+      }
+      if (!TRAINING.compareAndSet(false, true)) {
+        return Sharing.NONE;
+      }
+      Path trained = dir.resolve("worker-" + key + "." + ProcessHandle.current().pid() + ".aot");
+      return new Sharing(
+          List.of("-XX:AOTCacheOutput=" + trained, "-Xlog:aot*=error:stderr"), trained, cache);
     } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
-      return List.of();
+      return Sharing.NONE;
+    }
+  }
+
+  /** After a training worker has exited: keep its cache if it wrote one, and let another train. */
+  static void trainingEnded(Sharing sharing, boolean cleanExit) {
+    try {
+      if (cleanExit && Files.isRegularFile(sharing.trainedCache())) {
+        Files.move(
+            sharing.trainedCache(),
+            sharing.finalCache(),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.deleteIfExists(sharing.trainedCache());
+      }
+    } catch (IOException | RuntimeException e) {
+      // a cache is an optimisation; the next worker trains again
+    } finally {
+      TRAINING.set(false);
     }
   }
 
