@@ -219,6 +219,19 @@ class ProcessPoolTest {
   }
 
   @Test
+  void aWorkerCanBeProfiledWithJfr(@TempDir Path dir) {
+    Path recording = dir.resolve("worker.jfr");
+    try (ProcessPool pool =
+        ProcessPool.builder()
+            .maxWorkers(1)
+            .jvmOptions("-XX:StartFlightRecording=filename=" + recording)
+            .build()) {
+      assertThat(pool.submit(() -> "profiled").result()).isEqualTo("profiled");
+    }
+    assertThat(recording).exists();
+  }
+
+  @Test
   void sixtyFourMegabytesEachWay() {
     byte[] payload = new byte[64 << 20];
     payload[0] = 1;

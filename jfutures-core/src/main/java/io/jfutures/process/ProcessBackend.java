@@ -495,8 +495,10 @@ public final class ProcessBackend implements Backend {
       DataInputStream in =
           new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
       try {
+        Wire.Frame first = Wire.readFirst(in, line -> System.err.println("[" + name + "] " + line));
         while (true) {
-          Wire.Frame frame = Wire.read(in);
+          Wire.Frame frame = first != null ? first : Wire.read(in);
+          first = null;
           switch (frame.kind()) {
             case Wire.READY -> becameReady();
             case Wire.INIT_FAILED -> initializerFailed(frame);

@@ -14,7 +14,8 @@ import java.io.IOException;
  * as a {@link StrayOutputException}, rather than read as the length of a frame that never ends.
  */
 final class Wire {
-  private static final short MAGIC = 0x4A46;
+  /** Starts every frame. 0xFA never occurs in UTF-8 text, so no printed line can look like it. */
+  private static final short MAGIC = (short) 0xFACE;
 
   /** Pool to worker: the pool's name and the worker's initializer (or null). Always first. */
   static final byte INIT = 1;
@@ -62,9 +63,38 @@ final class Wire {
     out.write(payload, 0, length);
   }
 
+  /**
+   * Skips what a JVM prints on its stdout before its program starts (JFR's start-up banner, for
+   * one), handing each such line to {@code strayLine}, up to the first frame, which it reads.
+   */
+  static Frame readFirst(DataInputStream in, java.util.function.Consumer<String> strayLine)
+      throws IOException {
+    StringBuilder line = new StringBuilder();
+    int previous = in.readUnsignedByte();
+    while (true) {
+      int next = in.readUnsignedByte();
+      if (((previous << 8) | next) == (MAGIC & 0xFFFF)) {
+        if (!line.isEmpty()) {
+          strayLine.accept(line.toString());
+        }
+        return readAfterMagic(MAGIC, in);
+      }
+      if (previous == '\n') {
+        strayLine.accept(line.toString());
+        line.setLength(0);
+      } else if (previous != '\r') {
+        line.append((char) previous);
+      }
+      previous = next;
+    }
+  }
+
   /** Reads one frame; throws {@link java.io.EOFException} when the other side has gone. */
   static Frame read(DataInputStream in) throws IOException {
-    short magic = in.readShort();
+    return readAfterMagic(in.readShort(), in);
+  }
+
+  private static Frame readAfterMagic(short magic, DataInputStream in) throws IOException {
     byte kind = magic == MAGIC ? in.readByte() : 0;
     if (magic != MAGIC || kind < INIT || kind > SKIPPED || (kind > SKIP && kind < READY)) {
       throw stray(magic, kind, in);
