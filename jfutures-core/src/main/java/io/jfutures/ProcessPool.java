@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * timeout} fails with {@link TaskTimeoutException}, and its worker is killed and replaced; {@code
  * cancel(true)} does the same to a running task. Workers exit by themselves when this JVM is gone.
  *
- * <p>A worker runs one task at a time. While tasks are short the pool hands a worker several at
- * once, so a task may count as running ({@link TaskFuture#isRunning()}) while it waits behind
- * others in its worker; {@code cancel(true)} then has the worker skip it.
+ * <p>A worker runs one task at a time, and holds the next one or two (up to 16 while tasks are very
+ * short) so that it never waits for a round trip. A task handed to a worker counts as running
+ * ({@link TaskFuture#isRunning()}), so {@code cancel(false)} no longer cancels it; {@code
+ * cancel(true)} has the worker skip it if it has not started, and kills the worker if it has.
  */
 public final class ProcessPool extends PoolFacade {
   private static final AtomicInteger POOLS = new AtomicInteger();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -318,6 +319,72 @@ class ProcessPoolTest {
       Thread.sleep(10);
     }
     return Files.readString(file).trim();
+  }
+
+  @Test
+  void aQuickAnswerIsNotHeldBackWhileTheNextTaskRunsLong() {
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      TaskFuture<String> quick = pool.submit(() -> "quick");
+      TaskFuture<String> slow =
+          pool.submit(
+              () -> {
+                Thread.sleep(Duration.ofMinutes(5));
+                return "slow";
+              });
+      assertThat(quick.result(Duration.ofSeconds(30))).isEqualTo("quick");
+      slow.cancel(true);
+    }
+  }
+
+  @Test
+  void aNativeCrashFailsOnlyItsTask(@TempDir Path dir) {
+    try (ProcessPool pool =
+        ProcessPool.builder()
+            .maxWorkers(1)
+            .jvmOptions(
+                "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"), "-XX:-CreateCoredumpOnCrash")
+            .build()) {
+      TaskFuture<Integer> segfault =
+          pool.submit(
+              () -> {
+                Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+                java.lang.reflect.Field f = unsafeClass.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                unsafeClass
+                    .getMethod("putAddress", long.class, long.class)
+                    .invoke(f.get(null), 0L, 0L);
+                return 0;
+              });
+      // With core dumps off, HotSpot ends a crash with exit(1) after printing its report.
+      assertThat(segfault.exception())
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageMatching("(?s).*(exited with code|killed by signal).*");
+      assertThat(pool.submit(() -> "survived").result()).isEqualTo("survived");
+    }
+  }
+
+  @Test
+  void noWorkerIsLeftBehindAfterClose() throws Exception {
+    ProcessPool pool = ProcessPool.create(2);
+    List<TaskFuture<Long>> futures = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                Thread.sleep(50);
+                return pid();
+              }));
+    }
+    Set<Long> pids = new HashSet<>();
+    for (TaskFuture<Long> f : futures) {
+      pids.add(f.result());
+    }
+    pool.close();
+    for (long workerPid : pids) {
+      assertThat(ProcessHandle.of(workerPid).map(ProcessHandle::isAlive).orElse(false))
+          .as("worker %d is gone", workerPid)
+          .isFalse();
+    }
   }
 
   @Test

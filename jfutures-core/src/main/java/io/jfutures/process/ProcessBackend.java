@@ -34,11 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Dispatch.</b> All scheduling state ({@code pending}, the workers, their loads) is guarded
  * by {@code lock}; frames are written outside it, under each worker's own write lock, in the same
  * order as the worker's {@code inFlight} queue. A worker runs its frames in order, so the head of
- * {@code inFlight} is always the task it is running, and the rest have not started. A worker is
- * given one task at a time while tasks are slow; once they prove short (under {@value
- * #BATCH_BELOW_NANOS} ns on average) up to {@value #MAX_DEPTH}, so that a run of tiny tasks is not
- * paid for in round trips. Workers start on demand, up to {@code maxWorkers}; an idle one is used
- * before a new one starts.
+ * {@code inFlight} is always the task it is running, and the rest have not started. A worker holds
+ * two tasks while tasks are slow, so that it starts the next without waiting for a round trip (as
+ * CPython's call queue does), and up to {@value #MAX_DEPTH} once they prove short (under {@value
+ * #BATCH_BELOW_NANOS} ns on average), so that a run of tiny tasks is not paid for in round trips.
+ * Workers start on demand, up to {@code maxWorkers}; an idle one is used before a new one starts.
  *
  * <p><b>Ends.</b> A worker's reader thread completes the futures of its answers and notices its
  * death. Then the head of its {@code inFlight} failed (with {@link TaskTimeoutException} if the
@@ -148,7 +148,7 @@ public final class ProcessBackend implements Backend {
    */
   private List<Runnable> dispatchLocked() {
     List<Runnable> actions = new ArrayList<>(2);
-    int depth = averageTaskNanos < BATCH_BELOW_NANOS ? MAX_DEPTH : 1;
+    int depth = averageTaskNanos < BATCH_BELOW_NANOS ? MAX_DEPTH : 2;
     while (!pending.isEmpty()) {
       Worker target = null;
       for (Worker w : workers) {
@@ -509,8 +509,16 @@ public final class ProcessBackend implements Backend {
       } catch (IOException | RuntimeException endOfWorker) {
         String stray = null;
         if (endOfWorker instanceof Wire.StrayOutputException e) {
+          // A crashing JVM prints its report on stdout: let it finish dying, to learn the signal.
           stray = e.getMessage();
-          process.destroyForcibly();
+          try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+              process.destroyForcibly();
+            }
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+          }
         }
         int exit;
         try {
@@ -528,7 +536,9 @@ public final class ProcessBackend implements Backend {
           Thread.currentThread().interrupt();
           exit = -1;
         }
-        died(exit, stray == null ? describe(exit) : name + " wrote to its stdout " + stray);
+        died(
+            exit,
+            stray == null ? describe(exit) : describe(exit) + "; it wrote to its stdout " + stray);
       }
     }
 

@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The main class of a worker process. It talks to its pool only through stdin and stdout, in {@link
@@ -24,9 +25,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>A reader thread takes frames off stdin into a queue, so that a cancelled task can be skipped
  * before it starts; the main thread runs tasks one at a time in order, and flushes its answers
- * whenever it has nothing more queued, so that a run of short tasks shares writes. The worker exits
- * when stdin closes (the pool retired it) after finishing what it was sent, and at once if the
- * pool's process disappears.
+ * whenever it has nothing more queued, so that a run of short tasks shares writes (a flusher thread
+ * sends any answer left in the buffer within a millisecond). The worker exits when stdin closes
+ * (the pool retired it) after finishing what it was sent, and at once if the pool's process
+ * disappears.
  */
 public final class WorkerMain {
   private static final Wire.Frame END = new Wire.Frame((byte) 0, 0, new byte[0]);
@@ -84,23 +86,57 @@ public final class WorkerMain {
     reader.setDaemon(true);
     reader.start();
 
+    ReentrantLock writing = new ReentrantLock();
+    startFlusher(out, writing);
     while (true) {
       Wire.Frame frame = tasks.take();
       if (frame == END) {
+        writing.lock();
         out.flush();
         System.exit(0);
       }
       buffer.reset();
-      if (skipped.remove(frame.id())) {
-        Wire.write(out, Wire.SKIPPED, frame.id(), buffer.array(), 0);
-      } else {
-        byte kind = run(frame.payload(), encoder, buffer);
-        Wire.write(out, kind, frame.id(), buffer.array(), buffer.size());
-      }
-      if (tasks.isEmpty()) {
-        out.flush();
+      byte kind = skipped.remove(frame.id()) ? Wire.SKIPPED : run(frame.payload(), encoder, buffer);
+      writing.lock();
+      try {
+        Wire.write(out, kind, frame.id(), buffer.array(), kind == Wire.SKIPPED ? 0 : buffer.size());
+        if (tasks.isEmpty()) {
+          out.flush();
+        }
+      } finally {
+        writing.unlock();
       }
     }
+  }
+
+  /**
+   * Answers are flushed when nothing more is queued, so that a run of short tasks shares writes;
+   * this thread flushes within a millisecond whatever is left, so that an answer is never held back
+   * while the next task runs for long.
+   */
+  private static void startFlusher(DataOutputStream out, ReentrantLock writing) {
+    Thread flusher =
+        new Thread(
+            () -> {
+              while (true) {
+                try {
+                  Thread.sleep(1);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                writing.lock();
+                try {
+                  out.flush();
+                } catch (IOException gone) {
+                  return;
+                } finally {
+                  writing.unlock();
+                }
+              }
+            },
+            "jfutures-worker-flusher");
+    flusher.setDaemon(true);
+    flusher.start();
   }
 
   /** Runs a task and encodes its outcome into {@code buffer}; returns RESULT or FAILURE. */
