@@ -79,11 +79,22 @@ class ProcessPoolLifecycleTest {
     try (BufferedReader out =
         new BufferedReader(
             new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      do {
-        line = out.readLine();
-        assertThat(line).as("the child printed its worker's pid").isNotNull();
-      } while (!line.startsWith("worker "));
+      // Read on another thread, so that a child that never answers fails the test, not hangs it.
+      String line =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      String next;
+                      do {
+                        next = out.readLine();
+                      } while (next != null && !next.startsWith("worker "));
+                      return next;
+                    } catch (java.io.IOException e) {
+                      return null;
+                    }
+                  })
+              .get(60, TimeUnit.SECONDS);
+      assertThat(line).as("the child printed its worker's pid").isNotNull();
       workerPid = Long.parseLong(line.substring("worker ".length()).trim());
       Optional<ProcessHandle> worker = ProcessHandle.of(workerPid);
       assertThat(worker).isPresent();
