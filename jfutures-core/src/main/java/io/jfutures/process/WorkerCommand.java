@@ -81,10 +81,16 @@ final class WorkerCommand {
                 o -> o.startsWith("-Xshare") || o.contains("SharedArchive") || o.contains("AOT"))) {
       return Sharing.NONE;
     }
+    // The key covers each jar's size and time: a rebuilt jar must never meet a cache of the old
+    // one.
+    StringBuilder jars = new StringBuilder();
     for (String entry : classPath.split(File.pathSeparator)) {
-      if (!entry.endsWith(".jar") || !new File(entry).isFile()) {
+      File jar = new File(entry);
+      if (!entry.endsWith(".jar") || !jar.isFile()) {
         return Sharing.NONE;
       }
+      jars.append(jar.getAbsolutePath()).append(':').append(jar.length()).append(':');
+      jars.append(jar.lastModified()).append(';');
     }
     try {
       Path dir =
@@ -98,7 +104,7 @@ final class WorkerCommand {
           List.of(
               System.getProperty("java.home"),
               System.getProperty("java.vm.version"),
-              classPath,
+              jars.toString(),
               String.join("\u0000", jvmOptions))) {
         sha.update(part.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
@@ -142,6 +148,11 @@ final class WorkerCommand {
     } catch (IOException | RuntimeException e) {
       // a cache is an optimisation; the next worker trains again
     } finally {
+      try {
+        Files.deleteIfExists(Path.of(sharing.trainedCache() + ".config"));
+      } catch (IOException | RuntimeException leftover) {
+        // the JVM removes it itself when training completes
+      }
       TRAINING.set(false);
     }
   }
