@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -87,7 +88,7 @@ public final class WorkerMain {
     reader.start();
 
     ReentrantLock writing = new ReentrantLock();
-    startFlusher(out, writing);
+    Thread flusher = startFlusher(out, writing);
     while (true) {
       Wire.Frame frame = tasks.take();
       if (frame == END) {
@@ -102,6 +103,10 @@ public final class WorkerMain {
         Wire.write(out, kind, frame.id(), buffer.array(), kind == Wire.SKIPPED ? 0 : buffer.size());
         if (tasks.isEmpty()) {
           out.flush();
+          unflushed = false;
+        } else if (!unflushed) {
+          unflushed = true;
+          LockSupport.unpark(flusher);
         }
       } finally {
         writing.unlock();
@@ -114,11 +119,14 @@ public final class WorkerMain {
    * this thread flushes within a millisecond whatever is left, so that an answer is never held back
    * while the next task runs for long.
    */
-  private static void startFlusher(DataOutputStream out, ReentrantLock writing) {
+  private static Thread startFlusher(DataOutputStream out, ReentrantLock writing) {
     Thread flusher =
         new Thread(
             () -> {
               while (true) {
+                while (!unflushed) {
+                  LockSupport.park();
+                }
                 try {
                   Thread.sleep(1);
                 } catch (InterruptedException e) {
@@ -127,6 +135,7 @@ public final class WorkerMain {
                 writing.lock();
                 try {
                   out.flush();
+                  unflushed = false;
                 } catch (IOException gone) {
                   return;
                 } finally {
@@ -137,7 +146,11 @@ public final class WorkerMain {
             "jfutures-worker-flusher");
     flusher.setDaemon(true);
     flusher.start();
+    return flusher;
   }
+
+  /** Whether an answer sits in the buffer; set and cleared under the writing lock. */
+  private static volatile boolean unflushed;
 
   /** Runs a task and encodes its outcome into {@code buffer}; returns RESULT or FAILURE. */
   private static byte run(byte[] payload, DataOutputStream encoder, Codec.Buffer buffer)
