@@ -14,6 +14,14 @@ abstract class PoolFacade implements Pool {
     this.core = core;
   }
 
+  /** Checks a builder's count option; the message names the option, as the contract asks. */
+  static int atLeast(int minimum, String option, int value) {
+    if (value < minimum) {
+      throw new IllegalArgumentException(option + " must be >= " + minimum + ", was " + value);
+    }
+    return value;
+  }
+
   @Override
   public <T> TaskFuture<T> submit(Task<T> task) {
     return core.submit(task);

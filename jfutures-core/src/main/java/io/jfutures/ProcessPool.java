@@ -95,10 +95,7 @@ public final class ProcessPool extends PoolFacade {
      * @throws IllegalArgumentException if {@code maxWorkers < 1}
      */
     public Builder maxWorkers(int maxWorkers) {
-      if (maxWorkers < 1) {
-        throw new IllegalArgumentException("maxWorkers must be >= 1, was " + maxWorkers);
-      }
-      this.maxWorkers = maxWorkers;
+      this.maxWorkers = atLeast(1, "maxWorkers", maxWorkers);
       return this;
     }
 
@@ -108,10 +105,7 @@ public final class ProcessPool extends PoolFacade {
      * @throws IllegalArgumentException if {@code k < 1}
      */
     public Builder maxTasksPerWorker(int k) {
-      if (k < 1) {
-        throw new IllegalArgumentException("maxTasksPerWorker must be >= 1, was " + k);
-      }
-      this.maxTasksPerWorker = k;
+      this.maxTasksPerWorker = atLeast(1, "maxTasksPerWorker", k);
       return this;
     }
 
@@ -137,10 +131,7 @@ public final class ProcessPool extends PoolFacade {
      * @throws IllegalArgumentException if {@code retries < 0}
      */
     public Builder retries(int retries) {
-      if (retries < 0) {
-        throw new IllegalArgumentException("retries must be >= 0, was " + retries);
-      }
-      this.retries = retries;
+      this.retries = atLeast(0, "retries", retries);
       return this;
     }
 

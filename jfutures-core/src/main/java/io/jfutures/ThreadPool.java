@@ -93,10 +93,7 @@ public final class ThreadPool extends PoolFacade {
      * @throws IllegalArgumentException if {@code maxWorkers < 1}
      */
     public Builder maxWorkers(int maxWorkers) {
-      if (maxWorkers < 1) {
-        throw new IllegalArgumentException("maxWorkers must be >= 1, was " + maxWorkers);
-      }
-      this.maxWorkers = maxWorkers;
+      this.maxWorkers = atLeast(1, "maxWorkers", maxWorkers);
       return this;
     }
 
