@@ -1,0 +1,273 @@
+package io.jfutures.cli.image;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * libjpeg-turbo's TurboJPEG 2.x API ({@code libturbojpeg.so.0}) through the FFM API.
+ *
+ * <p>Decoding uses the library's defaults (accurate integer IDCT, smooth upsampling), which are
+ * Pillow's; encoding passes {@code TJFLAG_ACCURATEDCT}, without which the output differs from
+ * Pillow's. Pixels move between the Java arrays and the library without copies ("critical" calls
+ * that may read and write the heap); each call creates and destroys its own TurboJPEG handle, so
+ * instances are safe for any number of threads.
+ *
+ * <p>The library is looked up once per JVM, under the name in the system property {@code
+ * jfutures.turbojpeg} if set, else under its usual names; when it is missing, {@link #instance()}
+ * is empty and {@link #unavailableReason()} says how to install it.
+ */
+public final class TurboJpeg implements JpegCodec {
+  private static final int TJPF_RGB = 0;
+  private static final int TJPF_GRAY = 6;
+  private static final int TJSAMP_420 = 2;
+  private static final int TJSAMP_GRAY = 3;
+  private static final int TJCS_GRAY = 2;
+  private static final int TJCS_CMYK = 3;
+  private static final int TJCS_YCCK = 4;
+  private static final int TJFLAG_ACCURATEDCT = 4096;
+  private static final int TJERR_WARNING = 0;
+
+  private static final List<String> LIBRARY_NAMES =
+      List.of(
+          "libturbojpeg.so.0",
+          "libturbojpeg.so",
+          "libturbojpeg.0.dylib",
+          "libturbojpeg.dylib",
+          "turbojpeg.dll");
+
+  private static final Loaded LOADED = load();
+
+  private record Loaded(TurboJpeg codec, String problem) {}
+
+  private final MethodHandle initDecompress;
+  private final MethodHandle initCompress;
+  private final MethodHandle decompressHeader3;
+  private final MethodHandle decompress2;
+  private final MethodHandle compress2;
+  private final MethodHandle free;
+  private final MethodHandle destroy;
+  private final MethodHandle errorString;
+  private final MethodHandle errorCode;
+
+  private TurboJpeg(SymbolLookup library) {
+    Linker linker = Linker.nativeLinker();
+    MemoryLayout cLong = linker.canonicalLayouts().get("long");
+    ValueLayout.OfInt cInt = ValueLayout.JAVA_INT;
+    ValueLayout pointer = ValueLayout.ADDRESS;
+    Linker.Option critical = Linker.Option.critical(true);
+    initDecompress = find(linker, library, "tjInitDecompress", FunctionDescriptor.of(pointer));
+    initCompress = find(linker, library, "tjInitCompress", FunctionDescriptor.of(pointer));
+    decompressHeader3 =
+        find(
+            linker,
+            library,
+            "tjDecompressHeader3",
+            FunctionDescriptor.of(
+                cInt, pointer, pointer, cLong, pointer, pointer, pointer, pointer),
+            critical);
+    decompress2 =
+        find(
+            linker,
+            library,
+            "tjDecompress2",
+            FunctionDescriptor.of(
+                cInt, pointer, pointer, cLong, pointer, cInt, cInt, cInt, cInt, cInt),
+            critical);
+    compress2 =
+        find(
+            linker,
+            library,
+            "tjCompress2",
+            FunctionDescriptor.of(
+                cInt, pointer, pointer, cInt, cInt, cInt, cInt, pointer, pointer, cInt, cInt, cInt),
+            critical);
+    free = find(linker, library, "tjFree", FunctionDescriptor.ofVoid(pointer));
+    destroy = find(linker, library, "tjDestroy", FunctionDescriptor.of(cInt, pointer));
+    errorString = find(linker, library, "tjGetErrorStr2", FunctionDescriptor.of(pointer, pointer));
+    errorCode = find(linker, library, "tjGetErrorCode", FunctionDescriptor.of(cInt, pointer));
+  }
+
+  private static MethodHandle find(
+      Linker linker,
+      SymbolLookup library,
+      String name,
+      FunctionDescriptor descriptor,
+      Linker.Option... options) {
+    MemorySegment symbol =
+        library
+            .find(name)
+            .orElseThrow(() -> new IllegalStateException("libturbojpeg lacks " + name));
+    return linker.downcallHandle(symbol, descriptor, options);
+  }
+
+  private static Loaded load() {
+    String configured = System.getProperty("jfutures.turbojpeg");
+    List<String> names = configured != null ? List.of(configured) : LIBRARY_NAMES;
+    String problem = null;
+    for (String name : names) {
+      try {
+        return new Loaded(new TurboJpeg(SymbolLookup.libraryLookup(name, Arena.global())), null);
+      } catch (IllegalArgumentException notFound) {
+        problem = "libturbojpeg not found (looked for " + String.join(", ", names) + ")";
+      } catch (IllegalStateException | IllegalCallerException | UnsupportedOperationException e) {
+        problem = "libturbojpeg could not be used: " + e.getMessage();
+        break;
+      }
+    }
+    return new Loaded(null, problem);
+  }
+
+  /** The codec, or empty when this system has no usable libturbojpeg. */
+  public static Optional<TurboJpeg> instance() {
+    return Optional.ofNullable(LOADED.codec());
+  }
+
+  /** Why {@link #instance()} is empty, with how to fix it; null when it is not. */
+  public static String unavailableReason() {
+    return LOADED.problem() == null
+        ? null
+        : LOADED.problem()
+            + ". Install it for JPEG speed: 'apt-get install libturbojpeg0' on Debian and"
+            + " Ubuntu, 'dnf install turbojpeg' on Fedora, 'brew install jpeg-turbo' on macOS.";
+  }
+
+  @Override
+  public String name() {
+    return "libjpeg-turbo";
+  }
+
+  @Override
+  public Image decode(byte[] jpeg) {
+    MemorySegment handle = call(initDecompress);
+    if (handle.equals(MemorySegment.NULL)) {
+      throw new ImageException("libjpeg-turbo could not start a decompressor");
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment dims = arena.allocate(ValueLayout.JAVA_INT, 4);
+      MemorySegment source = MemorySegment.ofArray(jpeg);
+      int rc =
+          (int)
+              invoke(
+                  decompressHeader3,
+                  handle,
+                  source,
+                  (long) jpeg.length,
+                  dims,
+                  dims.asSlice(4),
+                  dims.asSlice(8),
+                  dims.asSlice(12));
+      if (rc != 0) {
+        throw new ImageException("not a readable JPEG: " + error(handle));
+      }
+      int width = dims.getAtIndex(ValueLayout.JAVA_INT, 0);
+      int height = dims.getAtIndex(ValueLayout.JAVA_INT, 1);
+      int colorspace = dims.getAtIndex(ValueLayout.JAVA_INT, 3);
+      if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
+        throw new ImageException(ImageFiles.CMYK_MESSAGE);
+      }
+      Image.Mode mode = colorspace == TJCS_GRAY ? Image.Mode.L : Image.Mode.RGB;
+      byte[] pixels = new byte[Image.sampleCount(width, height, mode)];
+      rc =
+          (int)
+              invoke(
+                  decompress2,
+                  handle,
+                  source,
+                  (long) jpeg.length,
+                  MemorySegment.ofArray(pixels),
+                  width,
+                  0,
+                  height,
+                  mode == Image.Mode.L ? TJPF_GRAY : TJPF_RGB,
+                  0);
+      if (rc != 0) {
+        String message = error(handle);
+        int code = (int) invoke(errorCode, handle);
+        if (code != TJERR_WARNING || ImageFiles.isTruncationWarning(message)) {
+          throw new ImageException(
+              ImageFiles.isTruncationWarning(message)
+                  ? ImageFiles.TRUNCATED_MESSAGE + " (" + message + ")"
+                  : "corrupt JPEG: " + message);
+        }
+      }
+      return new Image(width, height, mode, pixels);
+    } finally {
+      invoke(destroy, handle);
+    }
+  }
+
+  @Override
+  public byte[] encode(Image image, int quality) {
+    if (image.mode().hasAlpha()) {
+      throw new ImageException(ImageFiles.cannotWriteJpeg(image.mode()));
+    }
+    MemorySegment handle = call(initCompress);
+    if (handle.equals(MemorySegment.NULL)) {
+      throw new ImageException("libjpeg-turbo could not start a compressor");
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment bufferPointer = arena.allocate(ValueLayout.ADDRESS);
+      bufferPointer.set(ValueLayout.ADDRESS, 0, MemorySegment.NULL);
+      MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+      boolean gray = image.mode() == Image.Mode.L;
+      int rc =
+          (int)
+              invoke(
+                  compress2,
+                  handle,
+                  MemorySegment.ofArray(image.samples()),
+                  image.width(),
+                  0,
+                  image.height(),
+                  gray ? TJPF_GRAY : TJPF_RGB,
+                  bufferPointer,
+                  size,
+                  gray ? TJSAMP_GRAY : TJSAMP_420,
+                  quality,
+                  TJFLAG_ACCURATEDCT);
+      MemorySegment buffer = bufferPointer.get(ValueLayout.ADDRESS, 0);
+      try {
+        if (rc != 0) {
+          throw new ImageException("JPEG encoding failed: " + error(handle));
+        }
+        long length = size.get(ValueLayout.JAVA_LONG, 0);
+        return buffer.reinterpret(length).toArray(ValueLayout.JAVA_BYTE);
+      } finally {
+        if (!buffer.equals(MemorySegment.NULL)) {
+          invoke(free, buffer);
+        }
+      }
+    } finally {
+      invoke(destroy, handle);
+    }
+  }
+
+  private String error(MemorySegment handle) {
+    MemorySegment text = (MemorySegment) invoke(errorString, handle);
+    return text.equals(MemorySegment.NULL)
+        ? "unknown error"
+        : text.reinterpret(Integer.MAX_VALUE).getString(0);
+  }
+
+  private static MemorySegment call(MethodHandle handle) {
+    return (MemorySegment) invoke(handle);
+  }
+
+  private static Object invoke(MethodHandle handle, Object... arguments) {
+    try {
+      return handle.invokeWithArguments(arguments);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
