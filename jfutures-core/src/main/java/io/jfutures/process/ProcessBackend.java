@@ -478,7 +478,9 @@ public final class ProcessBackend implements Backend {
               new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = lines.readLine()) != null) {
-          System.err.println("[" + name + "] " + line);
+          if (!WorkerCommand.isTrainingReport(launch.sharing(), line)) {
+            System.err.println("[" + name + "] " + line);
+          }
           synchronized (stderrTail) {
             stderrTail.addLast(line);
             if (stderrTail.size() > 20) {

@@ -133,6 +133,16 @@ final class WorkerCommand {
     }
   }
 
+  /**
+   * Whether a line on a training worker's stderr is the JVM's own account of building the cache
+   * (JDK 25 prints it unconditionally, also from the child JVM that assembles the cache): every
+   * such line names the cache file, which nothing else in the worker knows.
+   */
+  static boolean isTrainingReport(Sharing sharing, String line) {
+    return sharing.trainedCache() != null
+        && line.contains(sharing.trainedCache().getFileName().toString());
+  }
+
   /** After a training worker has exited: keep its cache if it wrote one, and let another train. */
   static void trainingEnded(Sharing sharing, boolean cleanExit) {
     try {

@@ -136,35 +136,47 @@ public enum Filter {
     System.arraycopy(in, 0, out, 0, half * stride);
     System.arraycopy(in, (h - half) * stride, out, (h - half) * stride, half * stride);
     int from = half * bands;
-    int to = stride - half * bands;
-    Rows rows = integerPath ? new IntegerRows(stride) : new FloatRows(stride);
+    int width = stride - 2 * from;
+    Window window = integerPath ? new IntegerWindow(width) : new FloatWindow(width);
+    for (int y = 0; y < size - 1; y++) {
+      window.load(in, y * stride, bands, y % size);
+    }
     for (int y = half; y < h - half; y++) {
+      window.load(in, (y + half) * stride, bands, (y + half) % size);
       int row = y * stride;
       System.arraycopy(in, row, out, row, from);
-      System.arraycopy(in, row + to, out, row + to, stride - to);
-      rows.start(from, to);
+      System.arraycopy(in, row + from + width, out, row + from + width, from);
+      window.start();
       for (int j = 0; j < size; j++) {
-        int source = (y + half - j) * stride;
-        if (size == 3) {
-          rows.add3(in, source, bands, from, to, j * 3);
-        } else {
-          rows.add5(in, source, bands, from, to, j * 5);
-        }
+        window.add((y + half - j) % size, j * size);
       }
-      rows.finish(out, row, from, to);
+      window.finish(out, row + from);
     }
     return new Image(w, h, image.mode(), out);
   }
 
-  /** One output row's accumulators, fed one kernel row at a time. */
-  private abstract static class Rows {
-    abstract void start(int from, int to);
+  /**
+   * The last {@code size} image rows, each widened into {@code size} copies shifted by one pixel
+   * apiece, and one output row's accumulators. With every tap a separate array indexed alike, the
+   * JIT turns the inner loops into SIMD code, which it does not do for one array read at several
+   * offsets.
+   */
+  private abstract sealed class Window {
+    final int width;
 
-    abstract void add3(byte[] in, int source, int d, int from, int to, int k);
+    Window(int width) {
+      this.width = width;
+    }
 
-    abstract void add5(byte[] in, int source, int d, int from, int to, int k);
+    /** Widens the image row at {@code row} into ring slot {@code slot}. */
+    abstract void load(byte[] in, int row, int bands, int slot);
 
-    abstract void finish(byte[] out, int row, int from, int to);
+    abstract void start();
+
+    /** Adds the kernel row starting at coefficient {@code k} applied to ring slot {@code slot}. */
+    abstract void add(int slot, int k);
+
+    abstract void finish(byte[] out, int at);
   }
 
   /**
@@ -172,119 +184,147 @@ public enum Filter {
    * (2·offset + 1)·scale}, so that one arithmetic shift gives {@code floor(offset + 0.5 +
    * sum/scale)}, which is what Pillow's truncation of a positive float gives.
    */
-  private final class IntegerRows extends Rows {
+  private final class IntegerWindow extends Window {
+    private final int[][][] rows;
     private final int[] acc;
     private final int[] twice = Arrays.stream(kernel).map(k -> 2 * k).toArray();
     private final int base = (2 * offset + 1) * scale;
     private final int shift = Integer.numberOfTrailingZeros(scale) + 1;
 
-    IntegerRows(int stride) {
-      acc = new int[stride];
+    IntegerWindow(int width) {
+      super(width);
+      rows = new int[size][size][width];
+      acc = new int[width];
     }
 
     @Override
-    void start(int from, int to) {
-      Arrays.fill(acc, from, to, base);
-    }
-
-    @Override
-    void add3(byte[] in, int source, int d, int from, int to, int k) {
-      int k0 = twice[k];
-      int k1 = twice[k + 1];
-      int k2 = twice[k + 2];
-      int[] acc = this.acc;
-      for (int i = from; i < to; i++) {
-        int p = source + i;
-        acc[i] += (in[p - d] & 0xff) * k0 + (in[p] & 0xff) * k1 + (in[p + d] & 0xff) * k2;
+    void load(byte[] in, int row, int bands, int slot) {
+      for (int t = 0; t < size; t++) {
+        int[] shifted = rows[slot][t];
+        int from = row + t * bands;
+        for (int i = 0; i < shifted.length; i++) {
+          shifted[i] = in[from + i] & 0xff;
+        }
       }
     }
 
     @Override
-    void add5(byte[] in, int source, int d, int from, int to, int k) {
-      int k0 = twice[k];
-      int k1 = twice[k + 1];
-      int k2 = twice[k + 2];
-      int k3 = twice[k + 3];
-      int k4 = twice[k + 4];
+    void start() {
+      Arrays.fill(acc, base);
+    }
+
+    @Override
+    void add(int slot, int k) {
+      int[][] s = rows[slot];
       int[] acc = this.acc;
-      int dd = d + d;
-      for (int i = from; i < to; i++) {
-        int p = source + i;
-        acc[i] +=
-            (in[p - dd] & 0xff) * k0
-                + (in[p - d] & 0xff) * k1
-                + (in[p] & 0xff) * k2
-                + (in[p + d] & 0xff) * k3
-                + (in[p + dd] & 0xff) * k4;
+      if (size == 3) {
+        int[] s0 = s[0];
+        int[] s1 = s[1];
+        int[] s2 = s[2];
+        int k0 = twice[k];
+        int k1 = twice[k + 1];
+        int k2 = twice[k + 2];
+        for (int i = 0; i < acc.length; i++) {
+          acc[i] += s0[i] * k0 + s1[i] * k1 + s2[i] * k2;
+        }
+      } else {
+        int[] s0 = s[0];
+        int[] s1 = s[1];
+        int[] s2 = s[2];
+        int[] s3 = s[3];
+        int[] s4 = s[4];
+        int k0 = twice[k];
+        int k1 = twice[k + 1];
+        int k2 = twice[k + 2];
+        int k3 = twice[k + 3];
+        int k4 = twice[k + 4];
+        for (int i = 0; i < acc.length; i++) {
+          acc[i] += s0[i] * k0 + s1[i] * k1 + s2[i] * k2 + s3[i] * k3 + s4[i] * k4;
+        }
       }
     }
 
     @Override
-    void finish(byte[] out, int row, int from, int to) {
+    void finish(byte[] out, int at) {
       int[] acc = this.acc;
-      for (int i = from; i < to; i++) {
-        int v = acc[i] >> shift;
-        out[row + i] = (byte) Math.min(Math.max(v, 0), 255);
+      for (int i = 0; i < acc.length; i++) {
+        out[at + i] = (byte) Math.min(Math.max(acc[i] >> shift, 0), 255);
       }
     }
   }
 
-  /** Pillow's own single-precision arithmetic, operation for operation. */
-  private final class FloatRows extends Rows {
+  /**
+   * Pillow's own single-precision arithmetic, operation for operation: the accumulator starts at
+   * {@code offset + 0.5}, and each kernel row's sum, taken left to right, is added to it in turn.
+   */
+  private final class FloatWindow extends Window {
+    private final float[][][] rows;
     private final float[] acc;
     private final float[] weights = new float[kernel.length];
     private final float bias = offset + 0.5f;
 
-    FloatRows(int stride) {
-      acc = new float[stride];
+    FloatWindow(int width) {
+      super(width);
+      rows = new float[size][size][width];
+      acc = new float[width];
       for (int i = 0; i < kernel.length; i++) {
         weights[i] = (float) kernel[i] / (float) scale;
       }
     }
 
     @Override
-    void start(int from, int to) {
-      Arrays.fill(acc, from, to, bias);
-    }
-
-    @Override
-    void add3(byte[] in, int source, int d, int from, int to, int k) {
-      float k0 = weights[k];
-      float k1 = weights[k + 1];
-      float k2 = weights[k + 2];
-      float[] acc = this.acc;
-      for (int i = from; i < to; i++) {
-        int p = source + i;
-        acc[i] += (in[p - d] & 0xff) * k0 + (in[p] & 0xff) * k1 + (in[p + d] & 0xff) * k2;
+    void load(byte[] in, int row, int bands, int slot) {
+      for (int t = 0; t < size; t++) {
+        float[] shifted = rows[slot][t];
+        int from = row + t * bands;
+        for (int i = 0; i < shifted.length; i++) {
+          shifted[i] = in[from + i] & 0xff;
+        }
       }
     }
 
     @Override
-    void add5(byte[] in, int source, int d, int from, int to, int k) {
-      float k0 = weights[k];
-      float k1 = weights[k + 1];
-      float k2 = weights[k + 2];
-      float k3 = weights[k + 3];
-      float k4 = weights[k + 4];
+    void start() {
+      Arrays.fill(acc, bias);
+    }
+
+    @Override
+    void add(int slot, int k) {
+      float[][] s = rows[slot];
       float[] acc = this.acc;
-      int dd = d + d;
-      for (int i = from; i < to; i++) {
-        int p = source + i;
-        acc[i] +=
-            (in[p - dd] & 0xff) * k0
-                + (in[p - d] & 0xff) * k1
-                + (in[p] & 0xff) * k2
-                + (in[p + d] & 0xff) * k3
-                + (in[p + dd] & 0xff) * k4;
+      if (size == 3) {
+        float[] s0 = s[0];
+        float[] s1 = s[1];
+        float[] s2 = s[2];
+        float k0 = weights[k];
+        float k1 = weights[k + 1];
+        float k2 = weights[k + 2];
+        for (int i = 0; i < acc.length; i++) {
+          acc[i] += s0[i] * k0 + s1[i] * k1 + s2[i] * k2;
+        }
+      } else {
+        float[] s0 = s[0];
+        float[] s1 = s[1];
+        float[] s2 = s[2];
+        float[] s3 = s[3];
+        float[] s4 = s[4];
+        float k0 = weights[k];
+        float k1 = weights[k + 1];
+        float k2 = weights[k + 2];
+        float k3 = weights[k + 3];
+        float k4 = weights[k + 4];
+        for (int i = 0; i < acc.length; i++) {
+          acc[i] += s0[i] * k0 + s1[i] * k1 + s2[i] * k2 + s3[i] * k3 + s4[i] * k4;
+        }
       }
     }
 
     @Override
-    void finish(byte[] out, int row, int from, int to) {
+    void finish(byte[] out, int at) {
       float[] acc = this.acc;
-      for (int i = from; i < to; i++) {
-        float s = acc[i];
-        out[row + i] = s <= 0f ? 0 : s >= 255f ? (byte) 255 : (byte) (int) s;
+      for (int i = 0; i < acc.length; i++) {
+        // Pillow's clip8: 0 at or below 0, 255 at or above 255, else truncated
+        out[at + i] = (byte) (int) Math.min(Math.max(acc[i], 0f), 255f);
       }
     }
   }

@@ -1,0 +1,61 @@
+package io.jfutures.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code jfutures} command. Exit codes: 0 when everything succeeded, 1 when some work failed, 2
+ * on bad usage, 130 when interrupted (Ctrl-C).
+ */
+@Command(
+    name = "jfutures",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Parallel processing made easy: the jfutures command line.",
+    subcommands = {ImagesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    synopsisSubcommandLabel = "COMMAND")
+public final class Main implements Runnable {
+  static final int OK = 0;
+  static final int SOME_FAILED = 1;
+  static final int USAGE = 2;
+  static final int INTERRUPTED = 130;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    System.exit(code);
+  }
+
+  /** Runs the command with its output on {@code out} and {@code err}; returns the exit code. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine line = new CommandLine(new Main());
+    line.setCaseInsensitiveEnumValuesAllowed(true);
+    line.setOut(out);
+    line.setErr(err);
+    line.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("jfutures: " + e);
+          e.printStackTrace(cmd.getErr());
+          return SOME_FAILED;
+        });
+    return line.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "jfutures " + (version == null ? "(development build)" : version),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"
+      };
+    }
+  }
+}
