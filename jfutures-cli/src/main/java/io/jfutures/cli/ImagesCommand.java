@@ -4,8 +4,11 @@ import io.jfutures.Futures;
 import io.jfutures.Pool;
 import io.jfutures.ProcessPool;
 import io.jfutures.TaskFuture;
+import io.jfutures.TaskTimeoutException;
 import io.jfutures.ThreadPool;
+import io.jfutures.WorkerCrashedException;
 import io.jfutures.cli.image.Filter;
+import io.jfutures.cli.image.ImageException;
 import io.jfutures.cli.image.ImageFiles;
 import io.jfutures.cli.image.ImageJob;
 import io.jfutures.cli.image.JpegCodec;
@@ -382,9 +385,8 @@ final class ImagesCommand implements Callable<Integer> {
 
   private static String reason(Throwable failure) {
     Throwable cause = failure;
-    while (cause != null && !(cause instanceof io.jfutures.cli.image.ImageException)) {
-      if (cause instanceof io.jfutures.WorkerCrashedException
-          || cause instanceof io.jfutures.TaskTimeoutException) {
+    while (cause != null && !(cause instanceof ImageException)) {
+      if (cause instanceof WorkerCrashedException || cause instanceof TaskTimeoutException) {
         return cause.getMessage();
       }
       cause = cause.getCause();

@@ -1,0 +1,299 @@
+package io.jfutures.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jfutures.cli.image.Filter;
+import io.jfutures.cli.image.Image;
+import io.jfutures.cli.image.ImageFiles;
+import io.jfutures.cli.image.JpegCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code jfutures images} run in this JVM, as a user runs it, with real worker JVMs. */
+class ImagesCommandTest {
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  static Run jfutures(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static byte[] fixture(String name) {
+    try (InputStream in = ImagesCommandTest.class.getResourceAsStream("/pillow/" + name)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Path copy(String fixture, String as) throws IOException {
+    Path target = dir.resolve(as);
+    Files.createDirectories(target.getParent());
+    return Files.write(target, fixture(fixture));
+  }
+
+  static Image decode(byte[] data) {
+    return ImageFiles.decode(data, JpegCodec.of(JpegCodec.Choice.AUTO));
+  }
+
+  static Image decode(Path file) throws IOException {
+    return decode(Files.readAllBytes(file));
+  }
+
+  static List<String> names(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files
+          .filter(Files::isRegularFile)
+          .map(f -> folder.relativize(f).toString())
+          .sorted()
+          .toList();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"process", "thread"})
+  void theArticlesJobGivesPillowsPixels(String pool) throws IOException {
+    copy("photo.jpg", "in/photo.jpg");
+    copy("photo-gray.jpg", "in/photo-gray.jpg");
+    copy("photo-progressive.jpg", "in/photo-progressive.jpg");
+    Path out = dir.resolve("processed");
+
+    Run run =
+        jfutures("images", dir.resolve("in").toString(), "--out", out.toString(), "--pool", pool);
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("Filtered 3 of 3 images with CONTOUR").contains("0 failed");
+    assertThat(run.err()).contains("CONTOUR: 3/3 images (100%)");
+    assertThat(names(out)).containsExactly("photo-gray.jpg", "photo-progressive.jpg", "photo.jpg");
+    for (String name : List.of("photo", "photo-gray", "photo-progressive")) {
+      assertThat(decode(out.resolve(name + ".jpg")).samples())
+          .as(name)
+          .isEqualTo(decode(fixture(name + "-contour.jpg")).samples());
+    }
+  }
+
+  @Test
+  void everyFilterAndPngOutputMatchPillow() throws IOException {
+    copy("RGBA.png", "in/RGBA.png");
+    copy("LA.png", "in/LA.png");
+    for (Filter filter : Filter.values()) {
+      String name = filter.name().toLowerCase();
+      Path out = dir.resolve("out-" + name);
+      Run run =
+          jfutures(
+              "images",
+              dir.resolve("in").toString(),
+              "--out",
+              out.toString(),
+              "--filter",
+              name.replace('_', '-'),
+              "--pool",
+              "thread",
+              "--quiet");
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).isEmpty();
+      for (String mode : List.of("RGBA", "LA")) {
+        assertThat(decode(out.resolve(mode + ".png")).samples())
+            .as(mode + " " + name)
+            .isEqualTo(decode(fixture(mode + "-" + name + ".png")).samples());
+      }
+    }
+  }
+
+  @Test
+  void badImagesAreReportedWhileTheOthersComplete() throws IOException {
+    copy("RGB.png", "in/good.png");
+    byte[] photo = fixture("photo.jpg");
+    Files.write(dir.resolve("in/truncated.jpg"), Arrays.copyOf(photo, photo.length / 2));
+    Files.writeString(dir.resolve("in/notes.jpg"), "not an image at all");
+    Files.write(dir.resolve("in/empty.png"), new byte[0]);
+    copy("palette.png", "in/palette.png");
+    Path out = dir.resolve("out");
+
+    Run run =
+        jfutures(
+            "images",
+            dir.resolve("in").toString(),
+            dir.resolve("missing.jpg").toString(),
+            "--out",
+            out.toString());
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).contains("Filtered 1 of 6 images").contains("5 failed");
+    assertThat(run.err())
+        .contains(dir.resolve("in/truncated.jpg") + ": image file is truncated")
+        .contains(dir.resolve("in/notes.jpg") + ": not a JPEG or PNG image")
+        .contains(dir.resolve("in/empty.png") + ": empty file, not an image")
+        .contains(dir.resolve("in/palette.png") + ": palette images (mode P) cannot be filtered")
+        .contains(dir.resolve("missing.jpg") + ": no such file or directory");
+    assertThat(names(out)).containsExactly("good.png");
+  }
+
+  @Test
+  void alphaImagesAskedForAsJpegFailWithTheReason() throws IOException {
+    copy("RGBA.png", "in/a.png");
+    copy("RGB.png", "in/b.png");
+    Path out = dir.resolve("out");
+
+    Run run =
+        jfutures(
+            "images", dir.resolve("in").toString(), "--out", out.toString(), "--format", "jpg");
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("a.png: cannot write mode RGBA as JPEG");
+    assertThat(names(out)).containsExactly("b.jpg");
+  }
+
+  @Test
+  void inputsAreNeverOverwritten() throws IOException {
+    Path input = copy("photo.jpg", "in/photo.jpg");
+    byte[] before = Files.readAllBytes(input);
+
+    Run run =
+        jfutures("images", dir.resolve("in").toString(), "--out", dir.resolve("in").toString());
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("is an input; choose another --out or --format");
+    assertThat(Files.readAllBytes(input)).isEqualTo(before);
+    assertThat(names(dir.resolve("in"))).containsExactly("photo.jpg");
+  }
+
+  @Test
+  void clashingOutputNamesAreRefused() throws IOException {
+    copy("photo.jpg", "a/photo.jpg");
+    copy("photo-gray.jpg", "b/photo.jpg");
+
+    Run run =
+        jfutures(
+            "images",
+            dir.resolve("a/photo.jpg").toString(),
+            dir.resolve("b/photo.jpg").toString(),
+            "--out",
+            dir.resolve("out").toString());
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("is also the output of " + dir.resolve("a/photo.jpg"));
+    assertThat(decode(dir.resolve("out/photo.jpg")).mode()).isEqualTo(Image.Mode.RGB);
+  }
+
+  @Test
+  void foldersGlobsAndRecursionMirrorTheTree() throws IOException {
+    copy("photo.jpg", "in/top.jpg");
+    copy("photo-gray.jpg", "in/sub/deep.jpg");
+    copy("RGB.png", "in/sub/deeper/pic.png");
+    Files.writeString(dir.resolve("in/readme.txt"), "skipped: not an image name");
+    copy("photo.jpg", "in/.hidden.jpg");
+
+    Run flat =
+        jfutures("images", dir.resolve("in").toString(), "--out", dir.resolve("flat").toString());
+    Run deep =
+        jfutures(
+            "images",
+            dir.resolve("in").toString(),
+            "--recursive",
+            "--out",
+            dir.resolve("deep").toString());
+    Run glob =
+        jfutures(
+            "images",
+            dir + "/in/**/*.{jpg,png}",
+            "--out",
+            dir.resolve("glob").toString(),
+            "--format",
+            "png");
+
+    assertThat(flat.code()).as(flat.err()).isZero();
+    assertThat(names(dir.resolve("flat"))).containsExactly("top.jpg");
+    assertThat(deep.code()).as(deep.err()).isZero();
+    assertThat(names(dir.resolve("deep")))
+        .containsExactly("sub/deep.jpg", "sub/deeper/pic.png", "top.jpg");
+    assertThat(glob.code()).as(glob.err()).isZero();
+    assertThat(names(dir.resolve("glob"))).containsExactly("sub/deep.png", "sub/deeper/pic.png");
+  }
+
+  @Test
+  void aFolderWithoutImagesSaysSo() throws IOException {
+    Files.createDirectories(dir.resolve("empty/sub"));
+    copy("photo.jpg", "empty/sub/photo.jpg");
+
+    Run run =
+        jfutures("images", dir.resolve("empty").toString(), "--out", dir.resolve("out").toString());
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("no .jpg, .jpeg or .png files in this folder (add --recursive");
+  }
+
+  @Test
+  void thePureJavaCodecGivesTheSamePixels() throws IOException {
+    copy("photo.jpg", "in/photo.jpg");
+    Path out = dir.resolve("out");
+
+    Run run =
+        jfutures(
+            "images", dir.resolve("in").toString(), "--out", out.toString(), "--codec", "imageio");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("ImageIO");
+    assertThat(decode(out.resolve("photo.jpg")).samples())
+        .isEqualTo(decode(fixture("photo-contour.jpg")).samples());
+  }
+
+  @Test
+  void badUsageExitsWithTwoAndSaysWhatWasWrong() throws IOException {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    String in = dir.toString();
+
+    assertUsage(jfutures("images", in), "Missing required option: '--out=DIR'");
+    assertUsage(jfutures("images", "--out", in), "Missing required parameter: 'INPUT'");
+    assertUsage(
+        jfutures("images", in, "--out", in + "/o", "--filter", "sepia"), "unknown filter 'sepia'");
+    assertUsage(
+        jfutures("images", in, "--out", in + "/o", "--quality", "0"),
+        "--quality must be between 1 and 100");
+    assertUsage(
+        jfutures("images", in, "--out", in + "/o", "--workers", "0"),
+        "--workers must be at least 1");
+    assertUsage(jfutures("images", in, "--out", in + "/o", "--pool", "gpu"), "--pool");
+    assertUsage(jfutures("images", in, "--out", file.toString()), "is a file, not a folder");
+    assertUsage(
+        jfutures("images", in, "--out", in + "/o", "--frobnicate"),
+        "Unknown option: '--frobnicate'");
+    assertUsage(jfutures("paint"), "Unmatched argument at index 0: 'paint'");
+    assertUsage(jfutures(), "a command is required");
+  }
+
+  static void assertUsage(Run run, String message) {
+    assertThat(run.code()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains(message);
+  }
+
+  @Test
+  void helpIsEverywhere() {
+    for (String[] args :
+        new String[][] {
+          {"--help"}, {"images", "--help"}, {"bench", "--help"}, {"help", "images"}
+        }) {
+      Run run = jfutures(args);
+      assertThat(run.code()).isZero();
+      assertThat(run.out()).contains("Usage: jfutures");
+    }
+    assertThat(jfutures("images", "--help").out()).contains("--filter=NAME", "Exit codes");
+  }
+}

@@ -1,0 +1,102 @@
+package io.jfutures.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ctrl-C on a real {@code jfutures images} process: it stops cleanly. */
+class InterruptTest {
+  @TempDir Path dir;
+
+  @Test
+  void ctrlCStopsTheRunAndLeavesOnlyWholeImages() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    byte[] photo;
+    try (InputStream sample = Files.newInputStream(Path.of("../samples/photos/LadyBird.jpg"))) {
+      photo = sample.readAllBytes();
+    }
+    for (int i = 0; i < 60; i++) {
+      Files.write(in.resolve(String.format("photo-%02d.jpg", i)), photo);
+    }
+    Path out = dir.resolve("out");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "images",
+                in.toString(),
+                "--out",
+                out.toString(),
+                "--workers",
+                "1",
+                "--codec",
+                "imageio",
+                "--filter",
+                "blur")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    List<String> err = new ArrayList<>();
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null && !line.startsWith("BLUR: ")) {
+        err.add(line);
+      }
+      assertThat(line).as("a first progress line; stderr: %s", err).isNotNull();
+      List<ProcessHandle> workers = process.descendants().toList();
+      assertThat(workers).isNotEmpty();
+
+      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+      while ((line = lines.readLine()) != null) {
+        err.add(line);
+      }
+      assertThat(
+              process.waitFor(
+                  Duration.between(Instant.now(), deadline).toSeconds(), TimeUnit.SECONDS))
+          .as("exits after Ctrl-C")
+          .isTrue();
+      assertThat(process.exitValue()).isEqualTo(130);
+      assertThat(String.join("\n", err))
+          .contains("jfutures: interrupted: ")
+          .contains("of 60 images done");
+      for (ProcessHandle worker : workers) {
+        assertThat(worker.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+      }
+    } finally {
+      process.destroyForcibly();
+    }
+
+    List<Path> written;
+    try (Stream<Path> files = Files.list(out)) {
+      written = files.toList();
+    }
+    assertThat(written).hasSizeLessThan(60);
+    for (Path file : written) {
+      assertThat(file.getFileName().toString()).doesNotStartWith(".");
+      BufferedImage image = ImageIO.read(file.toFile());
+      assertThat(image).as("%s is a whole image", file).isNotNull();
+      assertThat(image.getWidth()).isEqualTo(2560);
+    }
+  }
+}
