@@ -146,24 +146,33 @@ public final class TurboJpeg implements JpegCodec {
 
   @Override
   public Image decode(byte[] jpeg) {
-    MemorySegment handle = call(initDecompress);
+    MemorySegment handle;
+    try {
+      handle = (MemorySegment) initDecompress.invokeExact();
+    } catch (Throwable e) {
+      throw failure(e);
+    }
     if (handle.equals(MemorySegment.NULL)) {
       throw new ImageException("libjpeg-turbo could not start a decompressor");
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment dims = arena.allocate(ValueLayout.JAVA_INT, 4);
       MemorySegment source = MemorySegment.ofArray(jpeg);
-      int rc =
-          (int)
-              invoke(
-                  decompressHeader3,
-                  handle,
-                  source,
-                  (long) jpeg.length,
-                  dims,
-                  dims.asSlice(4),
-                  dims.asSlice(8),
-                  dims.asSlice(12));
+      int rc;
+      try {
+        rc =
+            (int)
+                decompressHeader3.invokeExact(
+                    handle,
+                    source,
+                    (long) jpeg.length,
+                    dims,
+                    dims.asSlice(4),
+                    dims.asSlice(8),
+                    dims.asSlice(12));
+      } catch (Throwable e) {
+        throw failure(e);
+      }
       if (rc != 0) {
         throw new ImageException("not a readable JPEG: " + error(handle));
       }
@@ -175,22 +184,30 @@ public final class TurboJpeg implements JpegCodec {
       }
       Image.Mode mode = colorspace == TJCS_GRAY ? Image.Mode.L : Image.Mode.RGB;
       byte[] pixels = new byte[Image.sampleCount(width, height, mode)];
-      rc =
-          (int)
-              invoke(
-                  decompress2,
-                  handle,
-                  source,
-                  (long) jpeg.length,
-                  MemorySegment.ofArray(pixels),
-                  width,
-                  0,
-                  height,
-                  mode == Image.Mode.L ? TJPF_GRAY : TJPF_RGB,
-                  0);
+      try {
+        rc =
+            (int)
+                decompress2.invokeExact(
+                    handle,
+                    source,
+                    (long) jpeg.length,
+                    MemorySegment.ofArray(pixels),
+                    width,
+                    0,
+                    height,
+                    mode == Image.Mode.L ? TJPF_GRAY : TJPF_RGB,
+                    0);
+      } catch (Throwable e) {
+        throw failure(e);
+      }
       if (rc != 0) {
         String message = error(handle);
-        int code = (int) invoke(errorCode, handle);
+        int code;
+        try {
+          code = (int) errorCode.invokeExact(handle);
+        } catch (Throwable e) {
+          throw failure(e);
+        }
         if (code != TJERR_WARNING || ImageFiles.isTruncationWarning(message)) {
           throw new ImageException(
               ImageFiles.isTruncationWarning(message)
@@ -200,7 +217,11 @@ public final class TurboJpeg implements JpegCodec {
       }
       return new Image(width, height, mode, pixels);
     } finally {
-      invoke(destroy, handle);
+      try {
+        int ignored = (int) destroy.invokeExact(handle);
+      } catch (Throwable e) {
+        throw failure(e);
+      }
     }
   }
 
@@ -209,7 +230,12 @@ public final class TurboJpeg implements JpegCodec {
     if (image.mode().hasAlpha()) {
       throw new ImageException(ImageFiles.cannotWriteJpeg(image.mode()));
     }
-    MemorySegment handle = call(initCompress);
+    MemorySegment handle;
+    try {
+      handle = (MemorySegment) initCompress.invokeExact();
+    } catch (Throwable e) {
+      throw failure(e);
+    }
     if (handle.equals(MemorySegment.NULL)) {
       throw new ImageException("libjpeg-turbo could not start a compressor");
     }
@@ -218,21 +244,25 @@ public final class TurboJpeg implements JpegCodec {
       bufferPointer.set(ValueLayout.ADDRESS, 0, MemorySegment.NULL);
       MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
       boolean gray = image.mode() == Image.Mode.L;
-      int rc =
-          (int)
-              invoke(
-                  compress2,
-                  handle,
-                  MemorySegment.ofArray(image.samples()),
-                  image.width(),
-                  0,
-                  image.height(),
-                  gray ? TJPF_GRAY : TJPF_RGB,
-                  bufferPointer,
-                  size,
-                  gray ? TJSAMP_GRAY : TJSAMP_420,
-                  quality,
-                  TJFLAG_ACCURATEDCT);
+      int rc;
+      try {
+        rc =
+            (int)
+                compress2.invokeExact(
+                    handle,
+                    MemorySegment.ofArray(image.samples()),
+                    image.width(),
+                    0,
+                    image.height(),
+                    gray ? TJPF_GRAY : TJPF_RGB,
+                    bufferPointer,
+                    size,
+                    gray ? TJSAMP_GRAY : TJSAMP_420,
+                    quality,
+                    TJFLAG_ACCURATEDCT);
+      } catch (Throwable e) {
+        throw failure(e);
+      }
       MemorySegment buffer = bufferPointer.get(ValueLayout.ADDRESS, 0);
       try {
         if (rc != 0) {
@@ -242,32 +272,41 @@ public final class TurboJpeg implements JpegCodec {
         return buffer.reinterpret(length).toArray(ValueLayout.JAVA_BYTE);
       } finally {
         if (!buffer.equals(MemorySegment.NULL)) {
-          invoke(free, buffer);
+          try {
+            free.invokeExact(buffer);
+          } catch (Throwable e) {
+            throw failure(e);
+          }
         }
       }
     } finally {
-      invoke(destroy, handle);
+      try {
+        int ignored = (int) destroy.invokeExact(handle);
+      } catch (Throwable e) {
+        throw failure(e);
+      }
     }
   }
 
   private String error(MemorySegment handle) {
-    MemorySegment text = (MemorySegment) invoke(errorString, handle);
+    MemorySegment text;
+    try {
+      text = (MemorySegment) errorString.invokeExact(handle);
+    } catch (Throwable e) {
+      throw failure(e);
+    }
     return text.equals(MemorySegment.NULL)
         ? "unknown error"
         : text.reinterpret(Integer.MAX_VALUE).getString(0);
   }
 
-  private static MemorySegment call(MethodHandle handle) {
-    return (MemorySegment) invoke(handle);
-  }
-
-  private static Object invoke(MethodHandle handle, Object... arguments) {
-    try {
-      return handle.invokeWithArguments(arguments);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
+  private static RuntimeException failure(Throwable e) {
+    if (e instanceof RuntimeException r) {
+      return r;
     }
+    if (e instanceof Error error) {
+      throw error;
+    }
+    return new IllegalStateException(e);
   }
 }
