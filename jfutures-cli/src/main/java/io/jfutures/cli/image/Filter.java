@@ -79,24 +79,6 @@ public enum Filter {
     this.kernel = kernel;
   }
 
-  /** The kernel's width and height: 3 or 5. */
-  public int size() {
-    return size;
-  }
-
-  public int scale() {
-    return scale;
-  }
-
-  public int offset() {
-    return offset;
-  }
-
-  /** The coefficients row by row, as Pillow's {@code ImageFilter} lists them. */
-  public int[] kernel() {
-    return kernel.clone();
-  }
-
   /** The name as Pillow spells the class, {@code CONTOUR}, accepted in any case and with dashes. */
   public static Filter parse(String name) {
     String key = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
@@ -162,12 +144,6 @@ public enum Filter {
    * offsets.
    */
   private abstract sealed class Window {
-    final int width;
-
-    Window(int width) {
-      this.width = width;
-    }
-
     /** Widens the image row at {@code row} into ring slot {@code slot}. */
     abstract void load(byte[] in, int row, int bands, int slot);
 
@@ -192,7 +168,6 @@ public enum Filter {
     private final int shift = Integer.numberOfTrailingZeros(scale) + 1;
 
     IntegerWindow(int width) {
-      super(width);
       rows = new int[size][size][width];
       acc = new int[width];
     }
@@ -264,7 +239,6 @@ public enum Filter {
     private final float bias = offset + 0.5f;
 
     FloatWindow(int width) {
-      super(width);
       rows = new float[size][size][width];
       acc = new float[width];
       for (int i = 0; i < kernel.length; i++) {
