@@ -6,10 +6,10 @@ import io.jfutures.TaskTimeoutException;
 import io.jfutures.WorkerCrashedException;
 import io.jfutures.base.Backend;
 import io.jfutures.base.Execution;
+import io.jfutures.codec.Codec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -83,7 +83,7 @@ public final class ProcessBackend implements Backend {
   public ProcessBackend(Settings settings) {
     this.settings = settings;
     try {
-      this.initFrame = encode(settings.initializer());
+      this.initFrame = Codec.encode(settings.initializer());
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "the initializer cannot be sent to a worker: " + e.getMessage(), e);
@@ -125,7 +125,7 @@ public final class ProcessBackend implements Backend {
   public void execute(Execution<?> execution) {
     byte[] payload;
     try {
-      payload = encode(execution.task());
+      payload = Codec.encode(execution.task());
     } catch (IOException e) {
       execution.completeExceptionally(e);
       return;
@@ -295,12 +295,6 @@ public final class ProcessBackend implements Backend {
   @Override
   public int defaultBufferSize() {
     return Math.max(4, 4 * settings.maxWorkers());
-  }
-
-  private static byte[] encode(Object value) throws IOException {
-    Codec.Buffer buffer = new Codec.Buffer();
-    Codec.write(new DataOutputStream(buffer), value);
-    return java.util.Arrays.copyOf(buffer.array(), buffer.size());
   }
 
   /** Fails every waiting task with {@code cause}; later submits fail with it too. */
@@ -562,8 +556,7 @@ public final class ProcessBackend implements Backend {
     private void initializerFailed(Wire.Frame frame) throws IOException {
       Throwable cause;
       try {
-        cause =
-            (Throwable) Codec.read(new DataInputStream(new ByteArrayInputStream(frame.payload())));
+        cause = (Throwable) Codec.decode(frame.payload());
       } catch (ClassNotFoundException e) {
         cause = e;
       }
@@ -612,7 +605,7 @@ public final class ProcessBackend implements Backend {
       }
       Object value;
       try {
-        value = Codec.read(new DataInputStream(new ByteArrayInputStream(frame.payload())));
+        value = Codec.decode(frame.payload());
       } catch (ClassNotFoundException | IOException unreadable) {
         execution.completeExceptionally(unreadable);
         return;

@@ -2,9 +2,9 @@ package io.jfutures.process;
 
 import io.jfutures.Action;
 import io.jfutures.Task;
+import io.jfutures.codec.Codec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileDescriptor;
@@ -52,7 +52,7 @@ public final class WorkerMain {
     Codec.Buffer buffer = new Codec.Buffer();
     DataOutputStream encoder = new DataOutputStream(buffer);
     try {
-      Action initializer = (Action) decode(init.payload());
+      Action initializer = (Action) Codec.decode(init.payload());
       if (initializer != null) {
         initializer.run();
       }
@@ -155,27 +155,9 @@ public final class WorkerMain {
   /** Runs a task and encodes its outcome into {@code buffer}; returns RESULT or FAILURE. */
   private static byte run(byte[] payload, DataOutputStream encoder, Codec.Buffer buffer)
       throws IOException {
-    Object value;
-    try {
-      value = ((Task<?>) decode(payload)).call();
-    } catch (Throwable t) {
-      Codec.write(encoder, t);
-      return Wire.FAILURE;
-    }
-    try {
-      Codec.write(encoder, value);
-      return Wire.RESULT;
-    } catch (IOException unsendable) {
-      buffer.reset();
-      Codec.write(
-          encoder,
-          new java.io.NotSerializableException("the task's result: " + unsendable.getMessage()));
-      return Wire.FAILURE;
-    }
-  }
-
-  private static Object decode(byte[] payload) throws IOException, ClassNotFoundException {
-    return Codec.read(new DataInputStream(new ByteArrayInputStream(payload)));
+    return Codec.writeOutcome(() -> ((Task<?>) Codec.decode(payload)).call(), encoder, buffer)
+        ? Wire.RESULT
+        : Wire.FAILURE;
   }
 
   /** Halts this worker when the pool's process is gone, even while a task runs. */

@@ -1,4 +1,4 @@
-package io.jfutures.process;
+package io.jfutures.codec;
 
 import io.jfutures.Fn;
 import io.jfutures.RemoteException;
@@ -7,7 +7,9 @@ import io.jfutures.base.ChunkResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.NotSerializableException;
@@ -21,21 +23,23 @@ import java.lang.invoke.SerializedLambda;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
 
 /**
- * How values cross between the pool and its worker processes. Each value is a tag byte and a body.
- * Boxed primitives, strings, primitive arrays, and object arrays of one boxed type or of strings
- * (the inputs and results of map chunks) have compact bodies that cost a few nanoseconds an
- * element; anything else travels by JDK serialization, length-prefixed so that a reader never reads
- * past it.
+ * How values cross between a pool and the JVMs that run its tasks: worker processes and cluster
+ * members. Each value is a tag byte and a body. Boxed primitives, strings, primitive arrays, and
+ * object arrays of one boxed type or of strings (the inputs and results of map chunks) have compact
+ * bodies that cost a few nanoseconds an element; anything else travels by JDK serialization,
+ * length-prefixed so that a reader never reads past it.
  *
  * <p>Exceptions carry their class name, message and stack trace as text besides their serialized
  * form, so that a receiver that cannot recreate the class gets a {@link RemoteException} instead.
  *
- * <p>Deserialization only ever reads from a pool's own pipes; classes resolve through the context
- * class loader, falling back to the JDK's default.
+ * <p>Deserialization only ever reads from a pool's own channels; classes resolve through the
+ * context class loader, falling back to the JDK's default.
  */
-final class Codec {
+public final class Codec {
   private static final byte NULL = 0;
   private static final byte JAVA = 1;
   private static final byte INT = 2;
@@ -67,12 +71,13 @@ final class Codec {
   private Codec() {}
 
   /** A byte buffer whose array can be written out without a copy. */
-  static final class Buffer extends ByteArrayOutputStream {
-    Buffer() {
+  public static final class Buffer extends ByteArrayOutputStream {
+    public Buffer() {
       super(256);
     }
 
-    byte[] array() {
+    /** The buffer's own array; its first {@link #size()} bytes are what was written. */
+    public byte[] array() {
       return buf;
     }
   }
@@ -82,7 +87,7 @@ final class Codec {
    *
    * @throws NotSerializableException naming the class that cannot travel
    */
-  static void write(DataOutput out, Object value) throws IOException {
+  public static void write(DataOutput out, Object value) throws IOException {
     if (value == null) {
       out.writeByte(NULL);
     } else if (value instanceof Integer i) {
@@ -148,7 +153,7 @@ final class Codec {
     }
   }
 
-  static Object read(DataInput in) throws IOException, ClassNotFoundException {
+  public static Object read(DataInput in) throws IOException, ClassNotFoundException {
     byte tag = in.readByte();
     switch (tag) {
       case NULL:
@@ -218,6 +223,47 @@ final class Codec {
         return readJava(in);
       default:
         throw new IOException("corrupt stream: unknown tag " + tag);
+    }
+  }
+
+  /**
+   * {@code value} as bytes.
+   *
+   * @throws NotSerializableException naming the class that cannot travel
+   */
+  public static byte[] encode(Object value) throws IOException {
+    Buffer buffer = new Buffer();
+    write(new DataOutputStream(buffer), value);
+    return Arrays.copyOf(buffer.array(), buffer.size());
+  }
+
+  public static Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+    return read(new DataInputStream(new ByteArrayInputStream(bytes)));
+  }
+
+  /**
+   * Runs {@code task} and writes what came of it to {@code out}, which writes into {@code buffer}:
+   * its value, or else what it threw. A value that cannot be written is dropped and a {@link
+   * NotSerializableException} naming its class is written in its place.
+   *
+   * @return true if a value was written, false if a failure was
+   */
+  public static boolean writeOutcome(Callable<?> task, DataOutputStream out, Buffer buffer)
+      throws IOException {
+    Object value;
+    try {
+      value = task.call();
+    } catch (Throwable t) {
+      write(out, t);
+      return false;
+    }
+    try {
+      write(out, value);
+      return true;
+    } catch (IOException unsendable) {
+      buffer.reset();
+      write(out, new NotSerializableException("the task's result: " + unsendable.getMessage()));
+      return false;
     }
   }
 

@@ -1,4 +1,4 @@
-package io.jfutures.process;
+package io.jfutures.codec;
 
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
