@@ -1,0 +1,65 @@
+package io.jfutures.hazelcast;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.jfutures.Pool;
+
+/**
+ * Shuts down a pool that started its own Hazelcast instance once the program is otherwise over.
+ *
+ * <p>Hazelcast's threads are not daemons, so an instance keeps its JVM alive until it is shut down:
+ * a {@code main} that forgets to close its pool would never exit. This watch applies the JVM's own
+ * rule with the instance's threads left out: when no live non-daemon thread is left but the
+ * instance's own (and the JDK's {@code DestroyJavaVM}, which waits for the rest), it shuts the pool
+ * down without waiting. Tasks still running keep the pool's keep-alive thread, a non-daemon, alive,
+ * so they finish first; then the instance shuts down and the JVM exits.
+ */
+final class ProgramEndWatch {
+  private static final long PERIOD_MILLIS = 200;
+
+  private ProgramEndWatch() {}
+
+  static void start(Pool pool, HazelcastInstance instance) {
+    String own = "hz." + instance.getName() + ".";
+    Thread watch =
+        new Thread(
+            () -> {
+              while (!pool.isShutdown()) {
+                try {
+                  Thread.sleep(PERIOD_MILLIS);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                if (!anyOtherLiveNonDaemon(own)) {
+                  pool.shutdown(false, false);
+                  return;
+                }
+              }
+            },
+            "jfutures-cluster-program-end");
+    watch.setDaemon(true);
+    watch.start();
+  }
+
+  private static boolean anyOtherLiveNonDaemon(String ownPrefix) {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads;
+    int n;
+    do {
+      threads = new Thread[2 * root.activeCount() + 16];
+      n = root.enumerate(threads, true);
+    } while (n == threads.length);
+    for (int i = 0; i < n; i++) {
+      Thread t = threads[i];
+      if (t.isAlive()
+          && !t.isDaemon()
+          && !t.getName().startsWith(ownPrefix)
+          && !t.getName().equals("DestroyJavaVM")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

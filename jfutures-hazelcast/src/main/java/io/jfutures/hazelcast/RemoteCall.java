@@ -1,0 +1,100 @@
+package io.jfutures.hazelcast;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import io.jfutures.Task;
+import io.jfutures.codec.Codec;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+/**
+ * What a pool sends a member: one task, already encoded by the pool's {@link Codec}. The member
+ * decodes it with its own class loader (the one its configuration names, where {@code jfutures
+ * cluster member --classpath} puts the user's classes), runs it on an executor thread and answers
+ * with the outcome: one byte, {@link #VALUE} or {@link #FAILURE}, then the value or the exception,
+ * encoded the same way.
+ *
+ * <p>Hazelcast serializes only this carrier and its bytes; the task inside never meets Hazelcast's
+ * serialization, so the pool can tell at submit time that a task cannot travel, and a task's
+ * exception comes back as its own class or a {@link io.jfutures.RemoteException}.
+ */
+final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastInstanceAware {
+  static final byte VALUE = 0;
+  static final byte FAILURE = 1;
+
+  private byte[] task;
+  private transient ClassLoader loader;
+  private transient String member = "this member";
+
+  /** For Hazelcast, which creates the carrier before reading it. */
+  RemoteCall() {}
+
+  RemoteCall(byte[] task) {
+    this.task = task;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeByteArray(task);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    task = in.readByteArray();
+    loader = in.getClassLoader();
+  }
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance instance) {
+    member = "member " + ClusterBackend.addressOf(instance.getCluster().getLocalMember());
+  }
+
+  @Override
+  public byte[] call() throws IOException {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(loader != null ? loader : RemoteCall.class.getClassLoader());
+    try {
+      Codec.Buffer buffer = new Codec.Buffer();
+      boolean value = Codec.writeOutcome(this::run, new DataOutputStream(buffer), buffer);
+      byte[] answer = new byte[1 + buffer.size()];
+      answer[0] = value ? VALUE : FAILURE;
+      System.arraycopy(buffer.array(), 0, answer, 1, buffer.size());
+      return answer;
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private Object run() throws Exception {
+    Object decoded;
+    try {
+      decoded = Codec.decode(task);
+    } catch (ClassNotFoundException e) {
+      throw new ClassNotFoundException(
+          e.getMessage()
+              + " is not on the class path of "
+              + member
+              + ": start members with the program's classes (jfutures cluster member --classpath"
+              + " ...)",
+          e);
+    }
+    return ((Task<?>) decoded).call();
+  }
+
+  /** Whether {@code answer} holds what the task threw rather than its value. */
+  static boolean isFailure(byte[] answer) {
+    return answer[0] == FAILURE;
+  }
+
+  /** The value, or the exception, that {@code answer} holds. */
+  static Object decodeAnswer(byte[] answer) throws IOException, ClassNotFoundException {
+    return Codec.read(new DataInputStream(new ByteArrayInputStream(answer, 1, answer.length - 1)));
+  }
+}

@@ -1,0 +1,384 @@
+package io.jfutures.hazelcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.cluster.Address;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.jfutures.BrokenPoolException;
+import io.jfutures.DoneAndPending;
+import io.jfutures.Futures;
+import io.jfutures.MapOptions;
+import io.jfutures.RemoteException;
+import io.jfutures.ReturnWhen;
+import io.jfutures.Task;
+import io.jfutures.TaskFailedException;
+import io.jfutures.TaskFuture;
+import java.io.NotSerializableException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** ClusterPool on an embedded member: the Pool contract, failures, cancellation and shutdown. */
+class ClusterPoolTest {
+  private static ClusterPool shared;
+
+  @BeforeAll
+  static void start() {
+    shared = ClusterPool.embedded();
+  }
+
+  @AfterAll
+  static void stop() {
+    shared.close();
+  }
+
+  /** A task that is a class, not a lambda: it travels by JDK serialization. */
+  record Multiply(int a, int b) implements Task<Integer> {
+    @Override
+    public Integer call() {
+      return a * b;
+    }
+  }
+
+  @Test
+  void valuesOfEveryKindComeBack() {
+    assertThat(shared.submit(() -> "text " + 42).result()).isEqualTo("text 42");
+    assertThat(shared.submit(() -> null).result()).isNull();
+    assertThat(shared.submit(() -> new long[] {1, 2, 3}).result()).containsExactly(1, 2, 3);
+    assertThat(shared.submit(() -> List.of("a", "b")).result()).containsExactly("a", "b");
+    assertThat(shared.submit(new Multiply(6, 7)).result()).isEqualTo(42);
+    String name = shared.submit(() -> Thread.currentThread().getName()).result();
+    assertThat(name).startsWith("hz.");
+  }
+
+  @Test
+  void anExceptionArrivesAsItsOwnClassWithTheMembersStackTrace() {
+    TaskFuture<Integer> f =
+        shared.submit(
+            () -> {
+              throw new IllegalArgumentException("Bad number!");
+            });
+    Throwable e = f.exception();
+    assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessage("Bad number!");
+    assertThat(e.getStackTrace())
+        .anySatisfy(frame -> assertThat(frame.getClassName()).endsWith("RemoteCall"));
+    assertThatThrownBy(f::result).isInstanceOf(TaskFailedException.class).hasCause(e);
+  }
+
+  /** An exception that cannot be serialized, because of a field. */
+  static final class Unsendable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("unused")
+    private final Object notSerializable = new Object();
+
+    Unsendable(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  void anExceptionThatCannotTravelArrivesAsARemoteException() {
+    Throwable e =
+        shared
+            .submit(
+                () -> {
+                  throw new Unsendable("kept as text");
+                })
+            .exception();
+    assertThat(e).isInstanceOf(RemoteException.class);
+    RemoteException remote = (RemoteException) e;
+    assertThat(remote.remoteClassName()).isEqualTo(Unsendable.class.getName());
+    assertThat(remote.remoteMessage()).isEqualTo("kept as text");
+    assertThat(remote.remoteStackTrace()).contains("RemoteCall");
+  }
+
+  /** Not serializable. */
+  static final class Handle {
+    int value = 5;
+  }
+
+  @Test
+  void anUnserializableCaptureFailsOnlyThatFutureAndNamesTheClass() {
+    Handle handle = new Handle();
+    TaskFuture<Integer> f = shared.submit(() -> handle.value);
+    assertThat(f.exception())
+        .isInstanceOf(NotSerializableException.class)
+        .hasMessageContaining(Handle.class.getName());
+    assertThat(shared.submit(() -> 1).result()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnserializableResultFailsOnlyThatFutureAndNamesTheClass() {
+    TaskFuture<Handle> f = shared.submit(Handle::new);
+    assertThat(f.exception())
+        .isInstanceOf(NotSerializableException.class)
+        .hasMessageContaining(Handle.class.getName());
+    assertThat(shared.submit(() -> 2).result()).isEqualTo(2);
+  }
+
+  @Test
+  void mapKeepsInputOrderOverManyChunks() {
+    List<Long> squares =
+        shared
+            .<Integer, Long>map(x -> (long) x * x, IntStream.range(0, 200_000).boxed().toList())
+            .toList();
+    assertThat(squares).hasSize(200_000);
+    for (int i = 0; i < squares.size(); i += 997) {
+      assertThat(squares.get(i)).isEqualTo((long) i * i);
+    }
+    Set<Integer> unordered =
+        shared
+            .<Integer, Integer>map(
+                x -> x + 1,
+                IntStream.range(0, 10_000).boxed().toList(),
+                MapOptions.defaults().unordered().chunkSize(100))
+            .collect(Collectors.toSet());
+    assertThat(unordered)
+        .isEqualTo(IntStream.rangeClosed(1, 10_000).boxed().collect(Collectors.toSet()));
+  }
+
+  @Test
+  void aFailedElementEndsTheMapStream() {
+    Stream<Integer> results =
+        shared.map(
+            x -> {
+              if (x == 500) {
+                throw new IllegalStateException("no 500");
+              }
+              return x;
+            },
+            IntStream.range(0, 1_000).boxed().toList(),
+            MapOptions.defaults().chunkSize(50));
+    assertThatThrownBy(results::toList)
+        .isInstanceOf(TaskFailedException.class)
+        .hasRootCauseInstanceOf(IllegalStateException.class)
+        .hasRootCauseMessage("no 500");
+  }
+
+  @Test
+  void asCompletedAndWaitForSeeEveryFuture() {
+    List<TaskFuture<Integer>> futures = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      int n = i;
+      futures.add(shared.submit(() -> n * 2));
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (TaskFuture<Integer> f : Futures.asCompleted(futures)) {
+      seen.add(f.result());
+    }
+    assertThat(seen).hasSize(50).contains(0, 98);
+    DoneAndPending<TaskFuture<Integer>> all =
+        Futures.waitFor(futures, Duration.ofSeconds(30), ReturnWhen.ALL_COMPLETED);
+    assertThat(all.done()).hasSize(50);
+    assertThat(all.pending()).isEmpty();
+  }
+
+  @Test
+  void callbacksRunOnThePoolsThreadsNotHazelcasts() throws Exception {
+    CountDownLatch called = new CountDownLatch(1);
+    String[] thread = new String[1];
+    shared
+        .submit(() -> 1)
+        .onDone(
+            f -> {
+              thread[0] = Thread.currentThread().getName();
+              called.countDown();
+            });
+    assertThat(called.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(thread[0]).doesNotStartWith("hz.");
+  }
+
+  static final CountDownLatch sleeperStarted = new CountDownLatch(1);
+  static final CountDownLatch sleeperInterrupted = new CountDownLatch(1);
+
+  @Test
+  void cancelTrueInterruptsTheTaskOnItsMember() throws Exception {
+    TaskFuture<Integer> f =
+        shared.submit(
+            () -> {
+              sleeperStarted.countDown();
+              try {
+                Thread.sleep(600_000);
+              } catch (InterruptedException e) {
+                sleeperInterrupted.countDown();
+              }
+              return 1;
+            });
+    assertThat(sleeperStarted.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(f.isRunning()).isTrue();
+    assertThat(f.cancel(true)).isTrue();
+    assertThat(f.isCancelled()).isTrue();
+    assertThat(sleeperInterrupted.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(shared.submit(() -> 3).result()).isEqualTo(3);
+  }
+
+  static final CountDownLatch release = new CountDownLatch(1);
+
+  @Test
+  void aQueuedTaskCanBeCancelledWhileEveryWorkerIsBusy() throws Exception {
+    try (ClusterPool pool = ClusterPool.embedded()) {
+      List<TaskFuture<Boolean>> blockers = new ArrayList<>();
+      for (int i = 0; i < pool.maxWorkers(); i++) {
+        blockers.add(pool.submit(() -> release.await(60, TimeUnit.SECONDS)));
+      }
+      TaskFuture<Integer> queued = pool.submit(() -> 7);
+      assertThat(queued.isRunning()).isFalse();
+      assertThat(queued.cancel(false)).isTrue();
+      assertThat(pool.stats().cancelled()).isEqualTo(1);
+      release.countDown();
+      for (TaskFuture<Boolean> blocker : blockers) {
+        assertThat(blocker.result()).isTrue();
+      }
+      assertThat(pool.stats().completed()).isEqualTo(pool.maxWorkers());
+      assertThat(pool.stats().workersStarted()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void closeWaitsForTasksThenShutsTheEmbeddedMemberDown() {
+    int before = Hazelcast.getAllHazelcastInstances().size();
+    ClusterPool pool = ClusterPool.embedded();
+    assertThat(Hazelcast.getAllHazelcastInstances()).hasSize(before + 1);
+    TaskFuture<String> slow =
+        pool.submit(
+            () -> {
+              Thread.sleep(300);
+              return "finished";
+            });
+    pool.close();
+    assertThat(slow.isDone()).isTrue();
+    assertThat(slow.result()).isEqualTo("finished");
+    assertThat(Hazelcast.getAllHazelcastInstances()).hasSize(before);
+    assertThat(pool.isShutdown()).isTrue();
+    assertThatThrownBy(() -> pool.submit(() -> 1)).isInstanceOf(RejectedExecutionException.class);
+    pool.shutdown(true, true);
+  }
+
+  @Test
+  void aPoolOnAnInstanceLeavesItRunningAndBreaksIfItStops() throws Exception {
+    HazelcastInstance member =
+        Hazelcast.newHazelcastInstance(
+            ClusterPool.memberConfig("on-test-" + System.nanoTime(), "127.0.0.1", 5701, List.of()));
+    try {
+      try (ClusterPool pool = ClusterPool.on(member)) {
+        assertThat(pool.submit(() -> 5).result()).isEqualTo(5);
+      }
+      assertThat(member.getLifecycleService().isRunning()).isTrue();
+
+      ClusterPool pool = ClusterPool.on(member);
+      TaskFuture<Integer> stuck = pool.submit(() -> waitForever());
+      assertThat(stuck.isRunning()).isTrue();
+      member.getLifecycleService().terminate();
+      assertThat(stuck.exception(Duration.ofSeconds(30))).isInstanceOf(BrokenPoolException.class);
+      assertThatThrownBy(() -> pool.submit(() -> 1))
+          .isInstanceOf(BrokenPoolException.class)
+          .hasMessageContaining("shut down");
+      pool.close();
+    } finally {
+      member.getLifecycleService().terminate();
+      releaseForever = true;
+    }
+    assertThatThrownBy(() -> ClusterPool.on(member))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not running");
+  }
+
+  static volatile boolean releaseForever;
+
+  /** Blocks until the test lets go, through interrupts too: a member's thread stuck in a task. */
+  static int waitForever() {
+    while (!releaseForever) {
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+    }
+    return 0;
+  }
+
+  @Test
+  void theEmbeddedMemberListensOnLoopbackOnly() throws Exception {
+    HazelcastInstance member =
+        Hazelcast.getAllHazelcastInstances().stream()
+            .filter(h -> h.getConfig().getClusterName().startsWith("jfutures-embedded-"))
+            .findFirst()
+            .orElseThrow();
+    Address address = member.getCluster().getLocalMember().getAddress();
+    assertThat(address.getHost()).isEqualTo("127.0.0.1");
+    assertThat(member.getConfig().getNetworkConfig().getJoin().getMulticastConfig().isEnabled())
+        .isFalse();
+    try (Socket loopback = new Socket()) {
+      loopback.connect(new InetSocketAddress("127.0.0.1", address.getPort()), 5_000);
+    }
+    for (InetAddress other : nonLoopbackAddresses()) {
+      try (Socket outside = new Socket()) {
+        assertThatThrownBy(
+                () -> outside.connect(new InetSocketAddress(other, address.getPort()), 5_000))
+            .as("port %d on %s", address.getPort(), other)
+            .isInstanceOf(ConnectException.class);
+      }
+    }
+  }
+
+  private static List<InetAddress> nonLoopbackAddresses() throws Exception {
+    List<InetAddress> found = new ArrayList<>();
+    for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+      if (nic.isUp() && !nic.isLoopback()) {
+        nic.inetAddresses().filter(a -> a instanceof Inet4Address).forEach(found::add);
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void statsCountTasksAndTheMember() {
+    TaskFuture<Integer> failing =
+        shared.submit(
+            () -> {
+              throw new IllegalStateException("counted");
+            });
+    failing.exception();
+    assertThat(shared.stats().failed()).isPositive();
+    assertThat(shared.stats().completed()).isPositive();
+    assertThat(shared.stats().workersStarted()).isEqualTo(1);
+    assertThat(shared.stats().workersCrashed()).isZero();
+    assertThat(shared.maxWorkers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void badSettingsAreRefusedWithWhatWasWrong() {
+    assertThatThrownBy(() -> ClusterPool.builder().retries(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("retries must be >= 0, was -1");
+    assertThatThrownBy(() -> ClusterPool.memberConfig(" ", "127.0.0.1", 5701, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cluster name");
+    assertThatThrownBy(() -> ClusterPool.memberConfig("c", "127.0.0.1", 70000, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("port must be in 1..65535, was 70000");
+    assertThatThrownBy(
+            () -> ClusterPool.memberConfig("c", "127.0.0.1", 5701, List.of("10.0.0.1:http")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'10.0.0.1:http'");
+    assertThatThrownBy(() -> ClusterPool.memberConfig("c", "no-such-host.invalid", 5701, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'no-such-host.invalid'");
+  }
+}
