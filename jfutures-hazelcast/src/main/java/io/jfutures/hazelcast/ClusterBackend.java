@@ -1,5 +1,6 @@
 package io.jfutures.hazelcast;
 
+import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
@@ -117,6 +118,7 @@ final class ClusterBackend implements Backend {
   private record Dispatch(Job job, Member member, int attempt) {}
 
   private final HazelcastInstance instance;
+  private final String stoppedMessage;
   private final boolean ownsInstance;
   private final int retries;
   private final IExecutorService executor;
@@ -140,11 +142,17 @@ final class ClusterBackend implements Backend {
 
   /**
    * @param ownsInstance whether the pool started {@code instance} and shuts it down when done
+   * @param stoppedMessage what the pool's users are told if the instance stops under the pool
    * @param loader resolves the classes of results and exceptions that come back
    */
   ClusterBackend(
-      HazelcastInstance instance, boolean ownsInstance, int retries, ClassLoader loader) {
+      HazelcastInstance instance,
+      boolean ownsInstance,
+      int retries,
+      String stoppedMessage,
+      ClassLoader loader) {
     this.instance = instance;
+    this.stoppedMessage = stoppedMessage;
     this.ownsInstance = ownsInstance;
     this.retries = retries;
     this.executor = instance.getExecutorService(EXECUTOR);
@@ -525,9 +533,7 @@ final class ClusterBackend implements Backend {
         return;
       }
       releasing = true;
-      cause =
-          new BrokenPoolException(
-              "the Hazelcast instance " + instance.getName() + " under this pool shut down", null);
+      cause = new BrokenPoolException(stoppedMessage, null);
       broken = cause;
       stranded.addAll(queue);
       queue.clear();
@@ -565,8 +571,9 @@ final class ClusterBackend implements Backend {
                   instance.getCluster().removeMembershipListener(membershipRegistration);
                   instance.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
                 }
-              } catch (HazelcastInstanceNotActiveException alreadyDown) {
-                // nothing left to release
+              } catch (IllegalStateException alreadyDown) {
+                // A member says HazelcastInstanceNotActiveException, a client
+                // HazelcastClientNotActiveException: nothing is left to release.
               } finally {
                 completions.shutdown();
                 released.countDown();
@@ -676,7 +683,7 @@ final class ClusterBackend implements Backend {
   private boolean isMember(Member member) {
     try {
       return instance.getCluster().getMembers().contains(member);
-    } catch (HazelcastInstanceNotActiveException stopped) {
+    } catch (IllegalStateException stopped) {
       return false;
     }
   }
@@ -697,6 +704,7 @@ final class ClusterBackend implements Backend {
         || cause instanceof TargetNotMemberException
         || cause instanceof HazelcastInstanceNotActiveException
         || cause instanceof HazelcastClientOfflineException
+        || cause instanceof HazelcastClientNotActiveException
         || cause instanceof RejectedExecutionException;
   }
 }

@@ -85,11 +85,20 @@ public final class ClusterPool implements Pool {
 
   private final PoolCore core;
 
-  private ClusterPool(HazelcastInstance instance, boolean owned, int retries, String name) {
+  /**
+   * @param owned whether the pool shuts {@code instance} down when it ends
+   * @param stoppedMessage what waiting tasks fail with if {@code instance} stops under the pool
+   */
+  private ClusterPool(
+      HazelcastInstance instance, boolean owned, int retries, String name, String stoppedMessage) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     ClusterBackend backend =
         new ClusterBackend(
-            instance, owned, retries, loader != null ? loader : ClusterPool.class.getClassLoader());
+            instance,
+            owned,
+            retries,
+            stoppedMessage,
+            loader != null ? loader : ClusterPool.class.getClassLoader());
     this.core = new PoolCore(name, backend);
     if (owned) {
       ProgramEndWatch.start(this, instance);
@@ -155,8 +164,13 @@ public final class ClusterPool implements Pool {
         HAZELCAST_LOG.setLevel(Level.SEVERE);
       }
       HazelcastInstance instance = Hazelcast.newHazelcastInstance(config);
+      String address = localAddress(instance);
       return new ClusterPool(
-          instance, true, retries, "ClusterPool[embedded " + localAddress(instance) + "]");
+          instance,
+          true,
+          retries,
+          "ClusterPool[embedded " + address + "]",
+          "the pool's embedded Hazelcast member " + address + " shut down");
     }
 
     /** See {@link ClusterPool#connect(ClientConfig)}. */
@@ -186,7 +200,15 @@ public final class ClusterPool implements Pool {
             e);
       }
       return new ClusterPool(
-          client, true, retries, "ClusterPool[client of '" + copy.getClusterName() + "']");
+          client,
+          true,
+          retries,
+          "ClusterPool[client of '" + copy.getClusterName() + "']",
+          "the pool's Hazelcast client of cluster '"
+              + copy.getClusterName()
+              + "' shut down: it does when no member answers for "
+              + retry.getClusterConnectTimeoutMillis()
+              + " ms");
     }
 
     /** See {@link ClusterPool#on(HazelcastInstance)}. */
@@ -196,8 +218,13 @@ public final class ClusterPool implements Pool {
         throw new IllegalArgumentException(
             "the Hazelcast instance " + instance.getName() + " is not running");
       }
+      String name = instance.getName();
       return new ClusterPool(
-          instance, false, retries, "ClusterPool[on " + instance.getName() + "]");
+          instance,
+          false,
+          retries,
+          "ClusterPool[on " + name + "]",
+          "the Hazelcast instance " + name + " under this pool shut down");
     }
   }
 
