@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Parallel processing made easy: the jfutures command line.",
-    subcommands = {ImagesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      ImagesCommand.class,
+      BenchCommand.class,
+      ClusterCommand.class,
+      CommandLine.HelpCommand.class
+    },
     synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {
   static final int OK = 0;

@@ -1,0 +1,207 @@
+package io.jfutures.cli;
+
+import static io.jfutures.cli.ImagesCommandTest.assertUsage;
+import static io.jfutures.cli.ImagesCommandTest.jfutures;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.hazelcast.client.config.ClientConfig;
+import io.jfutures.BrokenPoolException;
+import io.jfutures.TaskFuture;
+import io.jfutures.WorkerCrashedException;
+import io.jfutures.cli.ImagesCommandTest.Run;
+import io.jfutures.hazelcast.ClusterPool;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jfutures cluster member}: a real member JVM that runs a program's tasks. A hang fails
+ * after three minutes instead of stopping the build.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ClusterCommandTest {
+  @TempDir Path dir;
+
+  /** A member JVM started as {@code jfutures cluster member}, and what it printed so far. */
+  record Member(Process process, int port, String clusterName, BufferedReader out)
+      implements AutoCloseable {
+    /** Reads the member's stdout up to {@code line}, which must come. */
+    List<String> readUpTo(String line) throws IOException {
+      List<String> lines = new ArrayList<>();
+      String read;
+      while ((read = out.readLine()) != null && !read.equals(line)) {
+        lines.add(read);
+      }
+      assertThat(read).as("'%s' on the member's stdout; it said %s", line, lines).isNotNull();
+      return lines;
+    }
+
+    ClientConfig clientConfig() {
+      ClientConfig client = new ClientConfig();
+      client.setClusterName(clusterName);
+      client.getNetworkConfig().addAddress("127.0.0.1:" + port);
+      return client;
+    }
+
+    @Override
+    public void close() throws IOException {
+      process.destroyForcibly();
+      out.close();
+    }
+  }
+
+  /** Starts a member whose class path lacks the test classes; its {@code --classpath} has them. */
+  static Member startMember() throws IOException {
+    String testClasses =
+        ClusterTasks.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+    String cliClassPath =
+        String.join(
+            File.pathSeparator,
+            Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !Path.of(entry).equals(Path.of(testClasses)))
+                .toList());
+    int port = freePort();
+    String clusterName = "cli-test-" + UUID.randomUUID();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(arg -> arg.startsWith("--add-"))
+        .forEach(command::add);
+    command.addAll(
+        List.of(
+            "-cp",
+            cliClassPath,
+            Main.class.getName(),
+            "cluster",
+            "member",
+            "--port",
+            Integer.toString(port),
+            "--cluster-name",
+            clusterName,
+            "--classpath",
+            testClasses));
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    return new Member(
+        process,
+        port,
+        clusterName,
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aMemberRunsTasksFromItsClassPath() throws Exception {
+    try (Member member = startMember()) {
+      List<String> said = member.readUpTo("Stop it with Ctrl-C.");
+      assertThat(said)
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .startsWith("jfutures cluster member 127.0.0.1:" + member.port())
+                      .contains("in cluster '" + member.clusterName() + "'"));
+      try (ClusterPool pool = ClusterPool.connect(member.clientConfig())) {
+        String answer = pool.submit(ClusterTasks.whereAmI("hello")).get(60, TimeUnit.SECONDS);
+        assertThat(answer)
+            .startsWith("hello from " + member.process().pid())
+            .endsWith("by URLClassLoader");
+      }
+      member.process().destroy();
+      assertThat(member.process().waitFor(60, TimeUnit.SECONDS))
+          .as("the member stops on SIGTERM")
+          .isTrue();
+    }
+  }
+
+  @Test
+  void whenTheWholeClusterDiesEveryFutureEnds() throws Exception {
+    try (Member member = startMember()) {
+      member.readUpTo("Stop it with Ctrl-C.");
+      ClientConfig client = member.clientConfig();
+      client
+          .getConnectionStrategyConfig()
+          .getConnectionRetryConfig()
+          .setClusterConnectTimeoutMillis(2_000);
+      try (ClusterPool pool = ClusterPool.connect(client)) {
+        TaskFuture<String> running = pool.submit(ClusterTasks.announceAndSleep("sleeping"));
+        member.readUpTo("sleeping");
+        member.process().destroyForcibly();
+        member.process().waitFor();
+
+        Throwable failure =
+            catchThrowableOfType(ExecutionException.class, () -> running.get(60, TimeUnit.SECONDS));
+        // Which comes first, the member's loss or the client's end, is the client's to say.
+        assertThat(failure.getCause())
+            .isInstanceOfAny(WorkerCrashedException.class, BrokenPoolException.class);
+        assertThat(failure.getCause().getMessage())
+            .containsAnyOf(
+                "127.0.0.1:" + member.port(), "client of cluster '" + member.clusterName() + "'");
+        // A broken pool refuses new tasks; one that slipped in before it broke fails.
+        Throwable later =
+            catchThrowable(
+                () -> pool.submit(ClusterTasks.whereAmI("anyone?")).get(60, TimeUnit.SECONDS));
+        if (later instanceof ExecutionException) {
+          later = later.getCause();
+        }
+        assertThat(later)
+            .isInstanceOf(BrokenPoolException.class)
+            .hasMessage(
+                "the pool's Hazelcast client of cluster '%s' shut down: it does when no member"
+                    + " answers for 2000 ms",
+                member.clusterName());
+      }
+    }
+  }
+
+  @Test
+  void badUsageSaysWhatWasWrong() throws IOException {
+    assertUsage(jfutures("cluster"), "a command is required: member");
+    assertUsage(
+        jfutures("cluster", "member", "--classpath", dir.resolve("missing.jar").toString()),
+        "--classpath entry '" + dir.resolve("missing.jar") + "': no such file or folder");
+    assertUsage(
+        jfutures("cluster", "member", "--classpath", dir.resolve("none") + File.separator + "*"),
+        "no such folder");
+    assertUsage(
+        jfutures("cluster", "member", "--members", "10.0.0.1:http"),
+        "member address '10.0.0.1:http' has a bad port");
+    assertUsage(jfutures("cluster", "member", "--port", "0"), "port must be in 1..65535, was 0");
+    assertUsage(jfutures("cluster", "member", "--cluster-name", " "), "the cluster name is blank");
+    assertUsage(jfutures("cluster", "member", "--port", "x"), "--port");
+  }
+
+  @Test
+  void helpSaysWhatIsNotProtected() {
+    Run cluster = jfutures("cluster", "--help");
+    assertThat(cluster.code()).isZero();
+    assertThat(cluster.out()).contains("Usage: jfutures cluster", "member");
+    Run member = jfutures("cluster", "member", "--help");
+    assertThat(member.code()).isZero();
+    assertThat(member.out())
+        .contains("--port=P", "--members=HOST[:PORT]", "--cluster-name=NAME", "--bind=ADDRESS");
+    assertThat(member.out().replaceAll("\\s+", " "))
+        .contains("no TLS and no authentication: anyone who can reach the port can run code here");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
