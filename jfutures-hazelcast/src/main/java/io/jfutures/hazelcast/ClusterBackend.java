@@ -49,11 +49,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * named {@value #EXECUTOR}.
  *
  * <p>Each task is encoded on the submitting thread, so a task that cannot travel fails its own
- * future at once. The pool keeps its own queue and gives each member at most as many tasks as it
- * has workers: the member's {@value #WORKERS_ATTRIBUTE} attribute, which {@link
- * ClusterPool#memberConfig} sets, or else {@value #DEFAULT_MEMBER_WORKERS}, the size of Hazelcast's
- * default executor. A task counts as running from the moment it is handed to a member; until then
- * it can be cancelled or withdrawn, as in the other back ends.
+ * future at once. The pool keeps its own queue and gives each member a few tasks per worker (its
+ * {@value #WORKERS_ATTRIBUTE} attribute, which {@link ClusterPool#memberConfig} sets, or else
+ * {@value #DEFAULT_MEMBER_WORKERS}, the size of Hazelcast's default executor), the rest waiting in
+ * the member's executor queue: two per worker while tasks are slow, so that a worker starts its
+ * next task without waiting for a round trip, and up to {@value #MAX_DEPTH} once they prove short
+ * (under {@value #SHORT_TASK_NANOS} ns on average, as members measure them), so that a run of tiny
+ * tasks is not paid for in round trips. A task counts as running from the moment it is handed to a
+ * member; until then it can be cancelled or withdrawn, as in the other back ends.
  *
  * <p>A task handed to a member is a <em>dispatch</em>, numbered by the job's {@code attempt}. A
  * dispatch ends in one of three ways, and only the first counts: its answer (or a Hazelcast error)
@@ -78,6 +81,8 @@ final class ClusterBackend implements Backend {
   static final String WORKERS_ATTRIBUTE = "jfutures.workers";
   static final int DEFAULT_MEMBER_WORKERS = ExecutorConfig.DEFAULT_POOL_SIZE;
   private static final long LOST_MEMBER_PAUSE_MILLIS = 5_000;
+  static final long SHORT_TASK_NANOS = 1_000_000;
+  static final int MAX_DEPTH = 16;
 
   private static final System.Logger LOG = System.getLogger("io.jfutures");
 
@@ -109,8 +114,8 @@ final class ClusterBackend implements Backend {
       this.workers = workers;
     }
 
-    int free(long now) {
-      return now - pausedUntil < 0 ? 0 : workers - running.size();
+    int free(long now, int depth) {
+      return now - pausedUntil < 0 ? 0 : workers * depth - running.size();
     }
   }
 
@@ -130,6 +135,7 @@ final class ClusterBackend implements Backend {
   private final List<Seat> seatOrder = new ArrayList<>();
   private int running;
   private int rotation;
+  private double averageTaskNanos = Double.NaN;
   private boolean shutdown;
   private boolean releasing;
   private volatile BrokenPoolException broken;
@@ -266,9 +272,10 @@ final class ClusterBackend implements Backend {
     int bestFree = 0;
     int n = seatOrder.size();
     int first = n == 0 ? 0 : Math.floorMod(rotation++, n);
+    int depth = averageTaskNanos < SHORT_TASK_NANOS ? MAX_DEPTH : 2;
     for (int i = 0; i < n; i++) {
       Seat seat = seatOrder.get((first + i) % n);
-      int free = seat.free(now);
+      int free = seat.free(now, depth);
       if (free > bestFree) {
         best = seat;
         bestFree = free;
@@ -325,6 +332,11 @@ final class ClusterBackend implements Backend {
         return;
       }
       releaseLocked(job);
+      if (answer != null) {
+        long took = RemoteCall.runNanos(answer);
+        averageTaskNanos =
+            Double.isNaN(averageTaskNanos) ? took : 0.8 * averageTaskNanos + 0.2 * took;
+      }
       dispatches = dispatchLocked();
       releaseIfDoneLocked();
     } finally {

@@ -48,13 +48,16 @@ import java.util.stream.Stream;
  * <p><b>How tasks run.</b> A task is encoded in the submitting thread, as for a {@code ProcessPool}
  * (a task that cannot travel fails its own future with the class named), and sent to a member
  * through Hazelcast's executor service; {@code map} sends chunks, sized from measured task cost and
- * spread over the members. The pool gives each member at most as many tasks as it has workers (the
- * {@code jfutures.workers} attribute of members started by {@link #memberConfig}, which is their
- * processor count, else 16) and keeps the rest queued, so cancelling a queued task works as on the
- * other pools. Results and exceptions come back as their own classes, exceptions with the member's
- * stack trace (or a {@link io.jfutures.RemoteException} where this JVM lacks the class). {@code
- * cancel(true)} interrupts the task on its member: a member, unlike a worker process, is not killed
- * for one task.
+ * spread over the members. The pool gives each member two tasks per worker (the {@code
+ * jfutures.workers} attribute of members started by {@link #memberConfig}, which is their processor
+ * count, else 16), so that a worker never waits a round trip for its next task, or up to 16 per
+ * worker while tasks take under a millisecond; it keeps the rest queued, so cancelling a queued
+ * task works as on the other pools. A task already handed to a member counts as running, even while
+ * it waits there behind another: {@code cancel(false)} no longer stops it, and it is retried (or
+ * fails) with the others if that member is lost. Results and exceptions come back as their own
+ * classes, exceptions with the member's stack trace (or a {@link io.jfutures.RemoteException} where
+ * this JVM lacks the class). {@code cancel(true)} interrupts the task on its member: a member,
+ * unlike a worker process, is not killed for one task.
  *
  * <p><b>Faults.</b> When a member dies, leaves or loses its connection while it runs tasks, they
  * run again on other members, up to {@link Builder#retries} times (1 by default), and otherwise
@@ -63,6 +66,11 @@ import java.util.stream.Stream;
  * says otherwise), the pool is broken: what was waiting fails with {@link
  * io.jfutures.BrokenPoolException}. No future waits forever. {@link PoolStats#workersStarted()}
  * counts the members the pool has seen, {@link PoolStats#workersCrashed()} those that left.
+ *
+ * <p><b>Small machines.</b> Where the JDK's common pool has no parallelism (one or two processors),
+ * Hazelcast starts a new thread for every completion callback, two per task. Loading this class
+ * therefore gives Hazelcast, for the whole JVM, a cached pool of daemon threads for those callbacks
+ * instead: the same semantics, with idle threads reused. Elsewhere it changes nothing.
  *
  * <p><b>Security.</b> Hazelcast's open-source edition has no TLS and no authentication: whoever
  * reaches a member's port can join the cluster or run code on it. Members from {@link
@@ -82,6 +90,10 @@ public final class ClusterPool implements Pool {
 
   /** Held so that the level set on it lasts: the JDK keeps loggers only weakly. */
   private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+
+  static {
+    CompletionThreads.install();
+  }
 
   private final PoolCore core;
 

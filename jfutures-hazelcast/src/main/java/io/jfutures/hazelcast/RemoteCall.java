@@ -11,14 +11,18 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.concurrent.Callable;
 
 /**
  * What a pool sends a member: one task, already encoded by the pool's {@link Codec}. The member
  * decodes it with its own class loader (the one its configuration names, where {@code jfutures
  * cluster member --classpath} puts the user's classes), runs it on an executor thread and answers
- * with the outcome: one byte, {@link #VALUE} or {@link #FAILURE}, then the value or the exception,
- * encoded the same way.
+ * with the outcome: one byte, {@link #VALUE} or {@link #FAILURE}, eight with the nanoseconds the
+ * task took to decode and run (the pool sizes its dispatches by them), then the value or the
+ * exception, encoded the same way.
  *
  * <p>Hazelcast serializes only this carrier and its bytes; the task inside never meets Hazelcast's
  * serialization, so the pool can tell at submit time that a task cannot travel, and a task's
@@ -27,6 +31,9 @@ import java.util.concurrent.Callable;
 final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastInstanceAware {
   static final byte VALUE = 0;
   static final byte FAILURE = 1;
+  private static final int HEADER = 1 + Long.BYTES;
+  private static final VarHandle RUN_NANOS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private byte[] task;
   private transient ClassLoader loader;
@@ -61,11 +68,14 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(loader != null ? loader : RemoteCall.class.getClassLoader());
     try {
+      long start = System.nanoTime();
       Codec.Buffer buffer = new Codec.Buffer();
       boolean value = Codec.writeOutcome(this::run, new DataOutputStream(buffer), buffer);
-      byte[] answer = new byte[1 + buffer.size()];
+      long took = System.nanoTime() - start;
+      byte[] answer = new byte[HEADER + buffer.size()];
       answer[0] = value ? VALUE : FAILURE;
-      System.arraycopy(buffer.array(), 0, answer, 1, buffer.size());
+      RUN_NANOS.set(answer, 1, took);
+      System.arraycopy(buffer.array(), 0, answer, HEADER, buffer.size());
       return answer;
     } finally {
       thread.setContextClassLoader(previous);
@@ -93,8 +103,14 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
     return answer[0] == FAILURE;
   }
 
+  /** How long the task of {@code answer} took on its member. */
+  static long runNanos(byte[] answer) {
+    return (long) RUN_NANOS.get(answer, 1);
+  }
+
   /** The value, or the exception, that {@code answer} holds. */
   static Object decodeAnswer(byte[] answer) throws IOException, ClassNotFoundException {
-    return Codec.read(new DataInputStream(new ByteArrayInputStream(answer, 1, answer.length - 1)));
+    return Codec.read(
+        new DataInputStream(new ByteArrayInputStream(answer, HEADER, answer.length - HEADER)));
   }
 }

@@ -16,6 +16,8 @@ import io.jfutures.Task;
 import io.jfutures.TaskFailedException;
 import io.jfutures.TaskFuture;
 import java.io.NotSerializableException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -237,20 +239,45 @@ class ClusterPoolTest {
   @Test
   void aQueuedTaskCanBeCancelledWhileEveryWorkerIsBusy() throws Exception {
     try (ClusterPool pool = ClusterPool.embedded()) {
+      // While tasks are slow (or unmeasured), a member is handed two per worker.
+      int handed = 2 * pool.maxWorkers();
       List<TaskFuture<Boolean>> blockers = new ArrayList<>();
-      for (int i = 0; i < pool.maxWorkers(); i++) {
-        blockers.add(pool.submit(() -> release.await(60, TimeUnit.SECONDS)));
+      try {
+        for (int i = 0; i < handed; i++) {
+          blockers.add(pool.submit(() -> release.await(60, TimeUnit.SECONDS)));
+        }
+        TaskFuture<Integer> queued = pool.submit(() -> 7);
+        assertThat(blockers.getLast().isRunning()).isTrue();
+        assertThat(queued.isRunning()).isFalse();
+        assertThat(queued.cancel(false)).isTrue();
+        assertThat(pool.stats().cancelled()).isEqualTo(1);
+      } finally {
+        release.countDown();
       }
-      TaskFuture<Integer> queued = pool.submit(() -> 7);
-      assertThat(queued.isRunning()).isFalse();
-      assertThat(queued.cancel(false)).isTrue();
-      assertThat(pool.stats().cancelled()).isEqualTo(1);
-      release.countDown();
       for (TaskFuture<Boolean> blocker : blockers) {
         assertThat(blocker.result()).isTrue();
       }
-      assertThat(pool.stats().completed()).isEqualTo(pool.maxWorkers());
+      assertThat(pool.stats().completed()).isEqualTo(handed);
       assertThat(pool.stats().workersStarted()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void tasksDoNotStartThreadsOfTheirOwn() {
+    // On a machine of one or two processors, Hazelcast alone would start two threads per task.
+    try (ClusterPool pool = ClusterPool.embedded()) {
+      pool.submit(() -> 1).result();
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long before = threads.getTotalStartedThreadCount();
+      List<TaskFuture<Integer>> futures = new ArrayList<>();
+      for (int i = 0; i < 2_000; i++) {
+        int x = i;
+        futures.add(pool.submit(() -> x));
+      }
+      for (int i = 0; i < futures.size(); i++) {
+        assertThat(futures.get(i).result()).isEqualTo(i);
+      }
+      assertThat(threads.getTotalStartedThreadCount() - before).isLessThan(200);
     }
   }
 
