@@ -107,13 +107,13 @@ public final class ProcessPoolFigures {
     }
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
   }
 
-  private static double[] round(double[] values) {
+  static double[] round(double[] values) {
     return Arrays.stream(values).map(v -> Math.round(v * 100) / 100.0).toArray();
   }
 }
