@@ -34,25 +34,26 @@ class InterruptTest {
       Files.write(in.resolve(String.format("photo-%02d.jpg", i)), photo);
     }
     Path out = dir.resolve("out");
+    List<String> command = new ArrayList<>(defaultSigint());
+    command.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "images",
+            in.toString(),
+            "--out",
+            out.toString(),
+            "--workers",
+            "1",
+            "--codec",
+            "imageio",
+            "--filter",
+            "blur"));
     Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "images",
-                in.toString(),
-                "--out",
-                out.toString(),
-                "--workers",
-                "1",
-                "--codec",
-                "imageio",
-                "--filter",
-                "blur")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<String> err = new ArrayList<>();
     try (BufferedReader lines =
         new BufferedReader(
@@ -98,5 +99,19 @@ class InterruptTest {
       assertThat(image).as("%s is a whole image", file).isNotNull();
       assertThat(image.getWidth()).isEqualTo(2560);
     }
+  }
+
+  /**
+   * A command prefix that gives the child SIGINT's default action. A JVM whose SIGINT is ignored
+   * when it starts (as in anything run in the background of a non-interactive shell, such as a
+   * build started with {@code &}) never sees Ctrl-C; coreutils' {@code env} can undo that.
+   */
+  private static List<String> defaultSigint() throws Exception {
+    Process probe =
+        new ProcessBuilder("env", "--default-signal=INT", "true")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    return probe.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
   }
 }
