@@ -8,7 +8,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import io.jfutures.Pool;
 import io.jfutures.ProcessPool;
-import io.jfutures.TaskFuture;
 import io.jfutures.ThreadPool;
 import io.jfutures.hazelcast.ClusterPool;
 import java.io.BufferedReader;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -78,35 +76,9 @@ public final class ClusterPoolFigures {
     System.out.printf("  3 members vs 1: %.2fx the throughput%n", one / three);
   }
 
-  private static void overhead(String name, Supplier<Pool> pools) {
+  private static void overhead(String name, Supplier<Pool> pools) throws Exception {
     try (Pool pool = pools.get()) {
-      for (int i = 0; i < 2_000; i++) {
-        pool.submit(() -> 1).result();
-      }
-      double[] trips = new double[5_000];
-      for (int i = 0; i < trips.length; i++) {
-        long t = System.nanoTime();
-        pool.submit(() -> 1).result();
-        trips[i] = (System.nanoTime() - t) / 1e3;
-      }
-      double[] rates = new double[10];
-      for (int r = -5; r < rates.length; r++) {
-        long t = System.nanoTime();
-        List<TaskFuture<Integer>> futures = new ArrayList<>(20_000);
-        for (int i = 0; i < 20_000; i++) {
-          int x = i;
-          futures.add(pool.submit(() -> x));
-        }
-        for (TaskFuture<Integer> f : futures) {
-          f.result();
-        }
-        if (r >= 0) {
-          rates[r] = 20_000 / ((System.nanoTime() - t) / 1e9);
-        }
-      }
-      System.out.printf(
-          "  %-34s round trip %8.1f us   throughput %,9.0f tasks/s%n",
-          name, ProcessPoolFigures.median(trips), ProcessPoolFigures.median(rates));
+      print(name, PerTaskCost.measure(i -> pool.submit(() -> i), 5, 10));
     }
   }
 
@@ -118,37 +90,18 @@ public final class ClusterPoolFigures {
     try {
       IExecutorService executor = member.getExecutorService("bench");
       Member self = member.getCluster().getLocalMember();
-      for (int i = 0; i < 2_000; i++) {
-        executor.submitToMember(new One(), self).get();
-      }
-      double[] trips = new double[5_000];
-      for (int i = 0; i < trips.length; i++) {
-        long t = System.nanoTime();
-        executor.submitToMember(new One(), self).get();
-        trips[i] = (System.nanoTime() - t) / 1e3;
-      }
-      double[] rates = new double[10];
-      for (int r = -5; r < rates.length; r++) {
-        long t = System.nanoTime();
-        List<Future<Integer>> futures = new ArrayList<>(20_000);
-        for (int i = 0; i < 20_000; i++) {
-          futures.add(executor.submitToMember(new One(), self));
-        }
-        for (Future<Integer> f : futures) {
-          f.get();
-        }
-        if (r >= 0) {
-          rates[r] = 20_000 / ((System.nanoTime() - t) / 1e9);
-        }
-      }
-      System.out.printf(
-          "  %-34s round trip %8.1f us   throughput %,9.0f tasks/s%n",
+      print(
           "Hazelcast IExecutorService alone",
-          ProcessPoolFigures.median(trips),
-          ProcessPoolFigures.median(rates));
+          PerTaskCost.measure(i -> executor.submitToMember(new One(), self), 5, 10));
     } finally {
       member.shutdown();
     }
+  }
+
+  private static void print(String name, PerTaskCost cost) {
+    System.out.printf(
+        "  %-34s round trip %8.1f us   throughput %,9.0f tasks/s%n",
+        name, cost.roundTripMicros(), cost.tasksPerSecond());
   }
 
   /** A trivial task for Hazelcast's own executor. */

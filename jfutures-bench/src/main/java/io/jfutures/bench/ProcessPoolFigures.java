@@ -1,8 +1,6 @@
 package io.jfutures.bench;
 
 import io.jfutures.ProcessPool;
-import io.jfutures.TaskFuture;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -29,7 +27,7 @@ public final class ProcessPoolFigures {
     return x;
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     int runs = 5;
     double[] cold = new double[runs];
     for (int r = 0; r < runs; r++) {
@@ -44,35 +42,11 @@ public final class ProcessPoolFigures {
         median(cold), Arrays.toString(round(cold)));
 
     try (ProcessPool pool = ProcessPool.create(2)) {
-      for (int i = 0; i < 2_000; i++) {
-        pool.submit(() -> 1).result();
-      }
-      double[] trips = new double[5_000];
-      for (int i = 0; i < trips.length; i++) {
-        long t = System.nanoTime();
-        pool.submit(() -> 1).result();
-        trips[i] = (System.nanoTime() - t) / 1e3;
-      }
-      System.out.printf("round trip of one trivial task: median %.1f us%n", median(trips));
-
-      // Warm both sides' compilers first, as JMH would: rounds 1-10 are not counted.
-      double[] rates = new double[20];
-      for (int r = -10; r < rates.length; r++) {
-        long t = System.nanoTime();
-        List<TaskFuture<Integer>> futures = new ArrayList<>(20_000);
-        for (int i = 0; i < 20_000; i++) {
-          int x = i;
-          futures.add(pool.submit(() -> x));
-        }
-        for (TaskFuture<Integer> f : futures) {
-          f.result();
-        }
-        if (r >= 0) {
-          rates[r] = 20_000 / ((System.nanoTime() - t) / 1e9);
-        }
-      }
+      // Warm both sides' compilers first, as JMH would: 10 rounds are not counted.
+      PerTaskCost cost = PerTaskCost.measure(i -> pool.submit(() -> i), 10, 20);
+      System.out.printf("round trip of one trivial task: median %.1f us%n", cost.roundTripMicros());
       System.out.printf(
-          "20,000 tasks submitted then collected: median %.0f tasks/s%n", median(rates));
+          "20,000 tasks submitted then collected: median %.0f tasks/s%n", cost.tasksPerSecond());
     }
 
     List<Integer> numbers = IntStream.range(0, 10_000_000).boxed().toList();
