@@ -76,7 +76,8 @@ final class ClusterCommand implements Runnable {
         paramLabel = "HOST[:PORT]",
         description =
             "Members to join, comma-separated; a HOST alone means its ports 5701-5703."
-                + " Default: the bind address, so members on one machine find each other.")
+                + " Default: the bind address, so members on one machine find each other"
+                + " (none with --bind 0.0.0.0: list the members).")
     List<String> members;
 
     @Option(
