@@ -131,7 +131,9 @@ public final class ClusterPool implements Pool {
   /**
    * A pool whose tasks run on the cluster that {@code config} reaches, as a Hazelcast client. The
    * configuration is copied; the copy never phones home, and unless {@code config} sets a cluster
-   * connect timeout, gives up after 20 seconds without the cluster.
+   * connect timeout, gives up after 20 seconds without the cluster. Hazelcast's own log is turned
+   * down to warnings (its client logs every connection at INFO) unless the program set a level for
+   * {@code com.hazelcast}.
    *
    * @throws IllegalStateException if no member answered within that time
    */
@@ -196,6 +198,9 @@ public final class ClusterPool implements Pool {
       if (retry.getClusterConnectTimeoutMillis()
           == ConnectionRetryConfig.DEFAULT_CLUSTER_CONNECT_TIMEOUT_MILLIS) {
         retry.setClusterConnectTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
+      }
+      if (HAZELCAST_LOG.getLevel() == null) {
+        HAZELCAST_LOG.setLevel(Level.WARNING);
       }
       HazelcastInstance client;
       try {
