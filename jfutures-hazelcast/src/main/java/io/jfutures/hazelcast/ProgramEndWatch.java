@@ -2,6 +2,7 @@ package io.jfutures.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.jfutures.Pool;
+import java.util.List;
 
 /**
  * Shuts down a pool that started its own Hazelcast instance once the program is otherwise over.
@@ -19,7 +20,9 @@ final class ProgramEndWatch {
   private ProgramEndWatch() {}
 
   static void start(Pool pool, HazelcastInstance instance) {
-    String own = "hz." + instance.getName() + ".";
+    // A member named N runs threads "hz.N.*"; a client, named "hz.client_K", runs both
+    // "hz.client_K.*" and "hz.hz.client_K.*".
+    List<String> own = List.of("hz." + instance.getName() + ".", instance.getName() + ".");
     Thread watch =
         new Thread(
             () -> {
@@ -40,7 +43,7 @@ final class ProgramEndWatch {
     watch.start();
   }
 
-  private static boolean anyOtherLiveNonDaemon(String ownPrefix) {
+  private static boolean anyOtherLiveNonDaemon(List<String> ownPrefixes) {
     ThreadGroup root = Thread.currentThread().getThreadGroup();
     while (root.getParent() != null) {
       root = root.getParent();
@@ -55,7 +58,7 @@ final class ProgramEndWatch {
       Thread t = threads[i];
       if (t.isAlive()
           && !t.isDaemon()
-          && !t.getName().startsWith(ownPrefix)
+          && ownPrefixes.stream().noneMatch(t.getName()::startsWith)
           && !t.getName().equals("DestroyJavaVM")) {
         return true;
       }

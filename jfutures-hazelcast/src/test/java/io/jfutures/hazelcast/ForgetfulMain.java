@@ -1,13 +1,25 @@
 package io.jfutures.hazelcast;
 
+import com.hazelcast.client.config.ClientConfig;
 import io.jfutures.Pool;
 
-/** A main that submits to an embedded ClusterPool and returns without closing it. */
+/**
+ * A main that submits to a ClusterPool and returns without closing it: {@code ForgetfulMain} for an
+ * embedded pool, {@code ForgetfulMain CLUSTER HOST:PORT} for a client of that cluster.
+ */
 public final class ForgetfulMain {
   private ForgetfulMain() {}
 
   public static void main(String[] args) {
-    Pool pool = ClusterPool.embedded();
+    Pool pool;
+    if (args.length == 0) {
+      pool = ClusterPool.embedded();
+    } else {
+      ClientConfig client = new ClientConfig();
+      client.setClusterName(args[0]);
+      client.getNetworkConfig().addAddress(args[1]);
+      pool = ClusterPool.connect(client);
+    }
     for (int i = 0; i < 6; i++) {
       int n = i;
       pool.submit(
