@@ -2,10 +2,9 @@ package io.jfutures.hazelcast;
 
 import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.client.HazelcastClientOfflineException;
-import com.hazelcast.cluster.InitialMembershipEvent;
-import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -131,9 +129,7 @@ final class ClusterBackend implements Backend {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
-  private final LinkedHashMap<UUID, Seat> seats = new LinkedHashMap<>();
-  private final List<Seat> seatOrder = new ArrayList<>();
-  private int running;
+  private final List<Seat> seats = new ArrayList<>();
   private int rotation;
   private double averageTaskNanos = Double.NaN;
   private boolean shutdown;
@@ -190,12 +186,7 @@ final class ClusterBackend implements Backend {
         instance
             .getCluster()
             .addMembershipListener(
-                new InitialMembershipListener() {
-                  @Override
-                  public void init(InitialMembershipEvent event) {
-                    joined(event.getMembers());
-                  }
-
+                new MembershipListener() {
                   @Override
                   public void memberAdded(MembershipEvent event) {
                     joined(List.of(event.getMember()));
@@ -257,7 +248,6 @@ final class ClusterBackend implements Backend {
       job.attempt++;
       job.seat = seat;
       seat.running.add(job);
-      running++;
       if (dispatches == null) {
         dispatches = new ArrayList<>();
       }
@@ -270,11 +260,11 @@ final class ClusterBackend implements Backend {
   private Seat freestSeatLocked(long now) {
     Seat best = null;
     int bestFree = 0;
-    int n = seatOrder.size();
+    int n = seats.size();
     int first = n == 0 ? 0 : Math.floorMod(rotation++, n);
     int depth = averageTaskNanos < SHORT_TASK_NANOS ? MAX_DEPTH : 2;
     for (int i = 0; i < n; i++) {
-      Seat seat = seatOrder.get((first + i) % n);
+      Seat seat = seats.get((first + i) % n);
       int free = seat.free(now, depth);
       if (free > bestFree) {
         best = seat;
@@ -404,11 +394,11 @@ final class ClusterBackend implements Backend {
     List<Runnable> failures = new ArrayList<>();
     lock.lock();
     try {
-      Seat seat = seats.remove(member.getUuid());
+      Seat seat = seatOf(member);
       if (seat == null) {
         return;
       }
-      seatOrder.remove(seat);
+      seats.remove(seat);
       membersLost++;
       workers -= seat.workers;
       for (Job job : List.copyOf(seat.running)) {
@@ -452,7 +442,15 @@ final class ClusterBackend implements Backend {
     job.seat.running.remove(job);
     job.seat = null;
     job.remote = null;
-    running--;
+  }
+
+  private Seat seatOf(Member member) {
+    for (Seat seat : seats) {
+      if (seat.member.getUuid().equals(member.getUuid())) {
+        return seat;
+      }
+    }
+    return null;
   }
 
   private void joined(Collection<Member> members) {
@@ -460,10 +458,9 @@ final class ClusterBackend implements Backend {
     lock.lock();
     try {
       for (Member member : members) {
-        if (!seats.containsKey(member.getUuid())) {
+        if (seatOf(member) == null) {
           Seat seat = new Seat(member, workersOf(member));
-          seats.put(member.getUuid(), seat);
-          seatOrder.add(seat);
+          seats.add(seat);
           membersSeen++;
           workers += seat.workers;
         }
@@ -549,13 +546,11 @@ final class ClusterBackend implements Backend {
       broken = cause;
       stranded.addAll(queue);
       queue.clear();
-      for (Seat seat : seats.values()) {
+      for (Seat seat : seats) {
         stranded.addAll(seat.running);
         seat.running.clear();
       }
       seats.clear();
-      seatOrder.clear();
-      running = 0;
       workers = 0;
     } finally {
       lock.unlock();
@@ -569,7 +564,10 @@ final class ClusterBackend implements Backend {
 
   /** Once shut down with nothing left to run, lets go of the instance, on a thread of its own. */
   private void releaseIfDoneLocked() {
-    if (!shutdown || releasing || running > 0 || !queue.isEmpty()) {
+    if (!shutdown
+        || releasing
+        || !queue.isEmpty()
+        || seats.stream().anyMatch(seat -> !seat.running.isEmpty())) {
       return;
     }
     releasing = true;
