@@ -68,6 +68,14 @@ class ClusterCommandTest {
 
   /** Starts a member whose class path lacks the test classes; its {@code --classpath} has them. */
   static Member startMember() throws IOException {
+    return startMember(true);
+  }
+
+  /**
+   * Starts a member whose class path lacks the test classes; {@code --classpath} gives them if
+   * {@code withTestClasses}.
+   */
+  static Member startMember(boolean withTestClasses) throws IOException {
     String testClasses =
         ClusterTasks.class.getProtectionDomain().getCodeSource().getLocation().getPath();
     String cliClassPath =
@@ -93,9 +101,10 @@ class ClusterCommandTest {
             "--port",
             Integer.toString(port),
             "--cluster-name",
-            clusterName,
-            "--classpath",
-            testClasses));
+            clusterName));
+    if (withTestClasses) {
+      command.addAll(List.of("--classpath", testClasses));
+    }
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     return new Member(
@@ -126,6 +135,21 @@ class ClusterCommandTest {
       assertThat(member.process().waitFor(60, TimeUnit.SECONDS))
           .as("the member stops on SIGTERM")
           .isTrue();
+    }
+  }
+
+  @Test
+  void aMemberWithoutTheProgramsClassesSaysSo() throws Exception {
+    try (Member member = startMember(false)) {
+      member.readUpTo("Stop it with Ctrl-C.");
+      try (ClusterPool pool = ClusterPool.connect(member.clientConfig())) {
+        Throwable failure = pool.submit(ClusterTasks.whereAmI("hello")).exception();
+        assertThat(failure)
+            .isInstanceOf(ClassNotFoundException.class)
+            .hasMessageContaining(ClusterTasks.class.getName())
+            .hasMessageContaining("is not on the class path of member 127.0.0.1:" + member.port())
+            .hasMessageContaining("jfutures cluster member --classpath");
+      }
     }
   }
 

@@ -37,7 +37,7 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
 
   private byte[] task;
   private transient ClassLoader loader;
-  private transient String member = "this member";
+  private transient HazelcastInstance member;
 
   /** For Hazelcast, which creates the carrier before reading it. */
   RemoteCall() {}
@@ -59,7 +59,7 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
 
   @Override
   public void setHazelcastInstance(HazelcastInstance instance) {
-    member = "member " + ClusterBackend.addressOf(instance.getCluster().getLocalMember());
+    member = instance;
   }
 
   @Override
@@ -90,7 +90,9 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
       throw new ClassNotFoundException(
           e.getMessage()
               + " is not on the class path of "
-              + member
+              + (member == null
+                  ? "this member"
+                  : "member " + ClusterBackend.addressOf(member.getCluster().getLocalMember()))
               + ": start members with the program's classes (jfutures cluster member --classpath"
               + " ...)",
           e);
