@@ -174,9 +174,7 @@ public final class ClusterPool implements Pool {
           memberConfig(
               "jfutures-embedded-" + UUID.randomUUID(), "127.0.0.1", DEFAULT_PORT, List.of());
       config.setClassLoader(Thread.currentThread().getContextClassLoader());
-      if (HAZELCAST_LOG.getLevel() == null) {
-        HAZELCAST_LOG.setLevel(Level.SEVERE);
-      }
+      quietHazelcastLog(Level.SEVERE);
       HazelcastInstance instance = Hazelcast.newHazelcastInstance(config);
       String address = localAddress(instance);
       return new ClusterPool(
@@ -199,9 +197,7 @@ public final class ClusterPool implements Pool {
           == ConnectionRetryConfig.DEFAULT_CLUSTER_CONNECT_TIMEOUT_MILLIS) {
         retry.setClusterConnectTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
       }
-      if (HAZELCAST_LOG.getLevel() == null) {
-        HAZELCAST_LOG.setLevel(Level.WARNING);
-      }
+      quietHazelcastLog(Level.WARNING);
       HazelcastInstance client;
       try {
         client = HazelcastClient.newHazelcastClient(copy);
@@ -326,6 +322,13 @@ public final class ClusterPool implements Pool {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException(
           "bind address '" + address + "' is not an address of this machine", e);
+    }
+  }
+
+  /** Sets Hazelcast's log level, unless the program chose one. */
+  private static void quietHazelcastLog(Level level) {
+    if (HAZELCAST_LOG.getLevel() == null) {
+      HAZELCAST_LOG.setLevel(level);
     }
   }
 
