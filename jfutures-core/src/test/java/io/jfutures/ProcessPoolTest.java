@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -555,6 +556,68 @@ class ProcessPoolTest {
         .cause()
         .isInstanceOf(IOException.class)
         .hasMessage("bad input 777");
+  }
+
+  /** Long results, then Integers, nulls and strings: each keeps its own class across the pipe. */
+  private static Object mixedResult(Number x) {
+    long n = x.longValue();
+    if (n % 97 == 0) {
+      return null;
+    } else if (n < 300) {
+      return n * 3;
+    } else if (n < 500) {
+      return (int) n;
+    } else if (n < 700) {
+      return n / 2.0;
+    }
+    return "s" + n;
+  }
+
+  @Test
+  void mapOverProcessesKeepsEachResultsTypeWhenTypesChangeInsideAChunk() {
+    MapOptions oneChunk = MapOptions.defaults().chunkSize(1_000);
+    List<Integer> ints = IntStream.range(1, 1_000).boxed().toList();
+    List<Long> longs = ints.stream().map(x -> x + 5_000_000_000L).toList();
+    List<Double> doubles = ints.stream().map(x -> x + 0.25).toList();
+    for (List<? extends Number> inputs : List.of(ints, longs, doubles)) {
+      List<Object> expected = new ArrayList<>();
+      inputs.forEach(x -> expected.add(mixedResult(x)));
+      assertThat(shared.map(ProcessPoolTest::mixedResult, inputs, oneChunk).toList())
+          .containsExactlyElementsOf(expected);
+    }
+    assertThat(shared.map((Integer x) -> x % 2 == 0 ? null : x, ints, oneChunk).toList())
+        .containsExactlyElementsOf(ints.stream().map(x -> x % 2 == 0 ? null : x).toList());
+    assertThat(shared.map((Long x) -> x - 1, longs, oneChunk).toList())
+        .containsExactlyElementsOf(longs.stream().map(x -> x - 1).toList());
+    assertThat(shared.map((Double x) -> x * 2, doubles, oneChunk).toList())
+        .containsExactlyElementsOf(doubles.stream().map(x -> x * 2).toList());
+    assertThat(shared.map((Integer x) -> (long) x * x, ints, oneChunk).toList())
+        .containsExactlyElementsOf(ints.stream().map(x -> (long) x * x).toList());
+  }
+
+  @Test
+  void aFailureInsideAChunkOverProcessesDeliversTheValuesBeforeIt() {
+    List<Long> got = new ArrayList<>();
+    assertThatThrownBy(
+            () ->
+                shared
+                    .map(
+                        (Long x) -> {
+                          if (x == 25) {
+                            throw new IllegalStateException("at 25");
+                          }
+                          return x * 10;
+                        },
+                        LongStream.range(0, 100).boxed().toList(),
+                        MapOptions.defaults().chunkSize(50))
+                    .forEach(got::add))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("#25")
+        .cause()
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("at 25");
+    assertThat(got)
+        .containsExactlyElementsOf(LongStream.range(0, 25).map(x -> x * 10).boxed().toList());
   }
 
   @Test

@@ -64,6 +64,19 @@ public final class ProcessPoolFigures {
     System.out.printf(
         "map(square) over 10,000,000 ints, pool start included: median %.2f s %s%n",
         median(maps), Arrays.toString(round(maps)));
+    // The floor the parent alone sets: the same list of 10,000,000 Longs, made in this JVM.
+    double[] serial = new double[maps.length];
+    for (int r = 0; r < serial.length; r++) {
+      long t = System.nanoTime();
+      List<Long> squares = numbers.stream().map(ProcessPoolFigures::square).toList();
+      if (squares.size() != numbers.size()) {
+        throw new AssertionError(squares.size());
+      }
+      serial[r] = (System.nanoTime() - t) / 1e9;
+    }
+    System.out.printf(
+        "the same list made by a sequential stream in this JVM: median %.2f s %s%n",
+        median(serial), Arrays.toString(round(serial)));
 
     double one = cpuBound(1);
     double two = cpuBound(2);
