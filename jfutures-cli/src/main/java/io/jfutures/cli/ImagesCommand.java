@@ -10,6 +10,7 @@ import io.jfutures.WorkerCrashedException;
 import io.jfutures.cli.image.Filter;
 import io.jfutures.cli.image.ImageException;
 import io.jfutures.cli.image.ImageFiles;
+import io.jfutures.cli.image.ImageIoJpeg;
 import io.jfutures.cli.image.ImageJob;
 import io.jfutures.cli.image.JpegCodec;
 import io.jfutures.cli.image.TurboJpeg;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -183,8 +185,8 @@ final class ImagesCommand implements Callable<Integer> {
     if (quality < 1 || quality > 100) {
       throw usage("--quality must be between 1 and 100, was " + quality);
     }
-    if (codec == JpegCodec.Choice.TURBOJPEG && TurboJpeg.instance().isEmpty()) {
-      throw usage("--codec turbojpeg: " + TurboJpeg.unavailableReason());
+    if (codec == JpegCodec.Choice.TURBOJPEG && TurboJpeg.libraryProblem() != null) {
+      throw usage("--codec turbojpeg: " + TurboJpeg.libraryProblem());
     }
     try {
       Files.createDirectories(out);
@@ -201,15 +203,11 @@ final class ImagesCommand implements Callable<Integer> {
       err.println("jfutures: " + problem.input() + ": " + problem.reason());
     }
     List<Planned> planned = plan(found.sources(), failures);
-    JpegCodec jpeg = JpegCodec.of(codec);
-    if (!quiet && codec == JpegCodec.Choice.AUTO && TurboJpeg.instance().isEmpty()) {
-      err.println("jfutures: note: " + TurboJpeg.unavailableReason());
-      err.println("jfutures: note: using the JDK's JPEG codec meanwhile.");
-    }
     err.flush();
 
     long start = System.nanoTime();
     int done = 0;
+    Set<String> jpegCodecs = new TreeSet<>();
     String task = filter.name();
     Thread hook = new Thread(this::interrupt, "jfutures-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -230,7 +228,10 @@ final class ImagesCommand implements Callable<Integer> {
       for (TaskFuture<ImageJob.Done> future : Futures.asCompleted(futures)) {
         Planned p = byFuture.get(future);
         try {
-          future.get();
+          String used = future.get().jpegCodec();
+          if (used != null) {
+            jpegCodecs.add(used);
+          }
           done++;
         } catch (CancellationException e) {
           // interrupted: counted below
@@ -275,9 +276,17 @@ final class ImagesCommand implements Callable<Integer> {
       return Main.INTERRUPTED;
     }
     if (!quiet) {
+      if (codec == JpegCodec.Choice.AUTO && jpegCodecs.contains(ImageIoJpeg.NAME)) {
+        String problem = TurboJpeg.libraryProblem();
+        err.println(
+            "jfutures: note: "
+                + (problem != null ? problem : "libturbojpeg could not be used by the workers.")
+                + " JPEGs went through the JDK's slower codec.");
+        err.flush();
+      }
       stdout.printf(
           Locale.ROOT,
-          "Filtered %d of %d images with %s in %.2f s: %.1f images/s (%s pool, %d workers, %s)."
+          "Filtered %d of %d images with %s in %.2f s: %.1f images/s (%s pool, %d workers%s)."
               + " %d failed. Output in %s%n",
           done,
           total,
@@ -286,7 +295,7 @@ final class ImagesCommand implements Callable<Integer> {
           done / Math.max(seconds, 1e-9),
           pool.name().toLowerCase(Locale.ROOT),
           workers,
-          jpeg.name(),
+          jpegCodecs.isEmpty() ? "" : ", " + String.join(" and ", jpegCodecs),
           failures.size(),
           out);
       stdout.flush();
@@ -357,11 +366,17 @@ final class ImagesCommand implements Callable<Integer> {
 
   private Pool newPool() {
     return switch (pool) {
-      case PROCESS ->
-          ProcessPool.builder()
-              .maxWorkers(workers)
-              .jvmOptions("--enable-native-access=ALL-UNNAMED")
-              .build();
+      case PROCESS -> {
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
+        String library = System.getProperty(TurboJpeg.LIBRARY_PROPERTY);
+        if (library != null) {
+          options.add("-D" + TurboJpeg.LIBRARY_PROPERTY + "=" + library);
+        }
+        yield ProcessPool.builder()
+            .maxWorkers(workers)
+            .jvmOptions(options.toArray(String[]::new))
+            .build();
+      }
       case THREAD -> ThreadPool.builder().maxWorkers(workers).threadNamePrefix("images").build();
     };
   }

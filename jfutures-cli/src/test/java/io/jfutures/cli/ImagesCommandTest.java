@@ -6,15 +6,18 @@ import io.jfutures.cli.image.Filter;
 import io.jfutures.cli.image.Image;
 import io.jfutures.cli.image.ImageFiles;
 import io.jfutures.cli.image.JpegCodec;
+import io.jfutures.cli.image.TurboJpeg;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +82,9 @@ class ImagesCommandTest {
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).contains("Filtered 3 of 3 images with CONTOUR").contains("0 failed");
+    if (TurboJpeg.libraryProblem() == null) {
+      assertThat(run.out()).contains(" workers, libjpeg-turbo)");
+    }
     assertThat(run.err()).contains("CONTOUR: 3/3 images (100%)");
     assertThat(names(out)).containsExactly("photo-gray.jpg", "photo-progressive.jpg", "photo.jpg");
     for (String name : List.of("photo", "photo-gray", "photo-progressive")) {
@@ -251,6 +257,49 @@ class ImagesCommandTest {
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).contains("ImageIO");
+    assertThat(decode(out.resolve("photo.jpg")).samples())
+        .isEqualTo(decode(fixture("photo-contour.jpg")).samples());
+  }
+
+  /**
+   * Without libturbojpeg (here: told to load a library that does not exist) both pools fall back to
+   * ImageIO, give the same pixels, and say how to get the speed. In a JVM of its own, since a JVM
+   * looks the library up once.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"process", "thread"})
+  void withoutLibjpegTurboTheJdksCodecTakesOverAndTheToolSaysHowToGetTheSpeed(String pool)
+      throws Exception {
+    copy("photo.jpg", "in/photo.jpg");
+    Path out = dir.resolve("out");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + TurboJpeg.LIBRARY_PROPERTY + "=libjfutures-no-such-library.so",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "images",
+                dir.resolve("in").toString(),
+                "--out",
+                out.toString(),
+                "--pool",
+                pool,
+                "--workers",
+                "2")
+            .redirectError(dir.resolve("err.txt").toFile())
+            .start();
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String stderr = Files.readString(dir.resolve("err.txt"));
+
+    assertThat(process.exitValue()).as(stderr).isZero();
+    assertThat(stdout).contains("Filtered 1 of 1 images").contains("2 workers, ImageIO)");
+    assertThat(stderr)
+        .contains("libturbojpeg not found (looked for libjfutures-no-such-library.so)")
+        .contains("apt-get install libturbojpeg0")
+        .contains("JPEGs went through the JDK's slower codec");
     assertThat(decode(out.resolve("photo.jpg")).samples())
         .isEqualTo(decode(fixture("photo-contour.jpg")).samples());
   }

@@ -116,7 +116,9 @@ public final class ImageFiles {
     return true;
   }
 
-  /** Decodes a JPEG or PNG file's bytes into Pillow's mode for it. */
+  /**
+   * Decodes a JPEG or PNG file's bytes into Pillow's mode for it; {@code jpeg} may be null for PNG.
+   */
   public static Image decode(byte[] data, JpegCodec jpeg) {
     return switch (formatOf(data)) {
       case JPEG -> jpeg.decode(data);
@@ -124,7 +126,10 @@ public final class ImageFiles {
     };
   }
 
-  /** Encodes as Pillow's {@code save} does by default; {@code quality} applies to JPEG only. */
+  /**
+   * Encodes as Pillow's {@code save} does by default; {@code quality} applies to JPEG only, and
+   * {@code jpeg} may be null for PNG.
+   */
   public static byte[] encode(Image image, Format format, int quality, JpegCodec jpeg) {
     return switch (format) {
       case JPEG -> jpeg.encode(image, quality);

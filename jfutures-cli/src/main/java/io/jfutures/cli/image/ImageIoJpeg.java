@@ -24,11 +24,14 @@ import javax.imageio.stream.ImageOutputStream;
 public final class ImageIoJpeg implements JpegCodec {
   static final ImageIoJpeg INSTANCE = new ImageIoJpeg();
 
+  /** Its {@link #name()}. */
+  public static final String NAME = "ImageIO";
+
   private ImageIoJpeg() {}
 
   @Override
   public String name() {
-    return "ImageIO";
+    return NAME;
   }
 
   @Override

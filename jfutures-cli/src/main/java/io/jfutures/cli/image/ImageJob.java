@@ -37,8 +37,14 @@ public record ImageJob(
     Objects.requireNonNull(codec, "codec");
   }
 
-  /** What a finished job reports back. */
-  public record Done(int width, int height, Image.Mode mode, long bytesRead, long bytesWritten)
+  /**
+   * What a finished job reports back.
+   *
+   * @param jpegCodec the {@linkplain JpegCodec#name() name} of the JPEG codec the job used, or null
+   *     when it read and wrote no JPEG
+   */
+  public record Done(
+      int width, int height, Image.Mode mode, long bytesRead, long bytesWritten, String jpegCodec)
       implements Serializable {}
 
   /** Where the output is written before it is renamed into place. */
@@ -60,14 +66,17 @@ public record ImageJob(
     } catch (IOException e) {
       throw new ImageException("cannot read: " + reason(e), e);
     }
-    JpegCodec jpeg = JpegCodec.of(codec);
     ImageFiles.Format source = ImageFiles.formatOf(data);
-    Image image = ImageFiles.decode(data, jpeg);
-    Image filtered = filter.apply(image);
     ImageFiles.Format target =
         format != null
             ? format
             : ImageFiles.Format.ofFileName(Path.of(output).getFileName().toString()).orElse(source);
+    JpegCodec jpeg =
+        source == ImageFiles.Format.JPEG || target == ImageFiles.Format.JPEG
+            ? JpegCodec.of(codec)
+            : null;
+    Image image = ImageFiles.decode(data, jpeg);
+    Image filtered = filter.apply(image);
     byte[] encoded = ImageFiles.encode(filtered, target, quality, jpeg);
     Path partial = partialFile();
     try {
@@ -85,7 +94,13 @@ public record ImageJob(
       }
       throw new ImageException("cannot write " + output + ": " + reason(e), e);
     }
-    return new Done(image.width(), image.height(), image.mode(), data.length, encoded.length);
+    return new Done(
+        image.width(),
+        image.height(),
+        image.mode(),
+        data.length,
+        encoded.length,
+        jpeg == null ? null : jpeg.name());
   }
 
   private static String reason(IOException e) {

@@ -22,7 +22,10 @@ import java.util.Optional;
  *
  * <p>The library is looked up once per JVM, under the name in the system property {@code
  * jfutures.turbojpeg} if set, else under its usual names; when it is missing, {@link #instance()}
- * is empty and {@link #unavailableReason()} says how to install it.
+ * is empty and {@link #unavailableReason()} says how to install it. Looking it up is cheap and
+ * binding its functions is not (the FFM linker's start and one generated stub per function take a
+ * fresh JVM ~70 ms), so the functions are bound on the first call to {@link #instance()}: a process
+ * that only asks {@link #libraryProblem()}, as the CLI's parent does, never pays for them.
  */
 public final class TurboJpeg implements JpegCodec {
   private static final int TJPF_RGB = 0;
@@ -35,6 +38,9 @@ public final class TurboJpeg implements JpegCodec {
   private static final int TJFLAG_ACCURATEDCT = 4096;
   private static final int TJERR_WARNING = 0;
 
+  /** The system property that names the library to load instead of its usual names. */
+  public static final String LIBRARY_PROPERTY = "jfutures.turbojpeg";
+
   private static final List<String> LIBRARY_NAMES =
       List.of(
           "libturbojpeg.so.0",
@@ -43,9 +49,46 @@ public final class TurboJpeg implements JpegCodec {
           "libturbojpeg.dylib",
           "turbojpeg.dll");
 
-  private static final Loaded LOADED = load();
+  /** The functions this class binds, all of which the library must have. */
+  private static final List<String> FUNCTIONS =
+      List.of(
+          "tjInitDecompress",
+          "tjInitCompress",
+          "tjDecompressHeader3",
+          "tjDecompress2",
+          "tjCompress2",
+          "tjFree",
+          "tjDestroy",
+          "tjGetErrorStr2",
+          "tjGetErrorCode");
 
-  private record Loaded(TurboJpeg codec, String problem) {}
+  /**
+   * The library, or why it cannot be used; {@code library} is null exactly when {@code problem} is
+   * not.
+   */
+  private record Lookup(SymbolLookup library, String problem) {}
+
+  private static final Lookup LOOKUP = lookUp();
+
+  /** The bound codec, or why binding failed; initialized on first use. */
+  private static final class Bound {
+    static final TurboJpeg CODEC;
+    static final String PROBLEM;
+
+    static {
+      TurboJpeg codec = null;
+      String problem = LOOKUP.problem();
+      if (LOOKUP.library() != null) {
+        try {
+          codec = new TurboJpeg(LOOKUP.library());
+        } catch (IllegalCallerException | UnsupportedOperationException e) {
+          problem = "libturbojpeg could not be used: " + e.getMessage();
+        }
+      }
+      CODEC = codec;
+      PROBLEM = problem;
+    }
+  }
 
   private final MethodHandle initDecompress;
   private final MethodHandle initCompress;
@@ -108,33 +151,50 @@ public final class TurboJpeg implements JpegCodec {
     return linker.downcallHandle(symbol, descriptor, options);
   }
 
-  private static Loaded load() {
-    String configured = System.getProperty("jfutures.turbojpeg");
+  private static Lookup lookUp() {
+    String configured = System.getProperty(LIBRARY_PROPERTY);
     List<String> names = configured != null ? List.of(configured) : LIBRARY_NAMES;
-    String problem = null;
     for (String name : names) {
+      SymbolLookup library;
       try {
-        return new Loaded(new TurboJpeg(SymbolLookup.libraryLookup(name, Arena.global())), null);
+        library = SymbolLookup.libraryLookup(name, Arena.global());
       } catch (IllegalArgumentException notFound) {
-        problem = "libturbojpeg not found (looked for " + String.join(", ", names) + ")";
-      } catch (IllegalStateException | IllegalCallerException | UnsupportedOperationException e) {
-        problem = "libturbojpeg could not be used: " + e.getMessage();
-        break;
+        continue;
+      } catch (IllegalCallerException e) {
+        return new Lookup(null, "libturbojpeg could not be used: " + e.getMessage());
       }
+      for (String function : FUNCTIONS) {
+        if (library.find(function).isEmpty()) {
+          return new Lookup(null, "libturbojpeg could not be used: " + name + " lacks " + function);
+        }
+      }
+      return new Lookup(library, null);
     }
-    return new Loaded(null, problem);
+    return new Lookup(null, "libturbojpeg not found (looked for " + String.join(", ", names) + ")");
   }
 
-  /** The codec, or empty when this system has no usable libturbojpeg. */
+  /** The codec, or empty when this system has no usable libturbojpeg. Binds it on first use. */
   public static Optional<TurboJpeg> instance() {
-    return Optional.ofNullable(LOADED.codec());
+    return Optional.ofNullable(Bound.CODEC);
   }
 
   /** Why {@link #instance()} is empty, with how to fix it; null when it is not. */
   public static String unavailableReason() {
-    return LOADED.problem() == null
+    return withAdvice(Bound.PROBLEM);
+  }
+
+  /**
+   * Why the library cannot be used as far as looking it up tells, with how to fix it; null when it
+   * was found with all its functions. Unlike {@link #instance()}, binds nothing.
+   */
+  public static String libraryProblem() {
+    return withAdvice(LOOKUP.problem());
+  }
+
+  private static String withAdvice(String problem) {
+    return problem == null
         ? null
-        : LOADED.problem()
+        : problem
             + ". Install it for JPEG speed: 'apt-get install libturbojpeg0' on Debian and"
             + " Ubuntu, 'dnf install turbojpeg' on Fedora, 'brew install jpeg-turbo' on macOS.";
   }
