@@ -3,6 +3,7 @@ package io.jfutures.bench;
 import io.jfutures.ProcessPool;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -50,30 +51,20 @@ public final class ProcessPoolFigures {
     }
 
     List<Integer> numbers = IntStream.range(0, 10_000_000).boxed().toList();
-    double[] maps = new double[3];
-    for (int r = 0; r < maps.length; r++) {
-      long t = System.nanoTime();
-      try (ProcessPool pool = ProcessPool.create()) {
-        List<Long> squares = pool.map(ProcessPoolFigures::square, numbers).toList();
-        if (squares.size() != numbers.size()) {
-          throw new AssertionError(squares.size());
-        }
-      }
-      maps[r] = (System.nanoTime() - t) / 1e9;
-    }
+    double[] maps =
+        squaresSeconds(
+            numbers,
+            () -> {
+              try (ProcessPool pool = ProcessPool.create()) {
+                return pool.map(ProcessPoolFigures::square, numbers).toList();
+              }
+            });
     System.out.printf(
         "map(square) over 10,000,000 ints, pool start included: median %.2f s %s%n",
         median(maps), Arrays.toString(round(maps)));
     // The floor the parent alone sets: the same list of 10,000,000 Longs, made in this JVM.
-    double[] serial = new double[maps.length];
-    for (int r = 0; r < serial.length; r++) {
-      long t = System.nanoTime();
-      List<Long> squares = numbers.stream().map(ProcessPoolFigures::square).toList();
-      if (squares.size() != numbers.size()) {
-        throw new AssertionError(squares.size());
-      }
-      serial[r] = (System.nanoTime() - t) / 1e9;
-    }
+    double[] serial =
+        squaresSeconds(numbers, () -> numbers.stream().map(ProcessPoolFigures::square).toList());
     System.out.printf(
         "the same list made by a sequential stream in this JVM: median %.2f s %s%n",
         median(serial), Arrays.toString(round(serial)));
@@ -83,6 +74,20 @@ public final class ProcessPoolFigures {
     System.out.printf(
         "CPU-bound, 40 tasks of ~20 ms: 1 worker %.2f s, 2 workers %.2f s, speed-up %.2fx%n",
         one, two, one / two);
+  }
+
+  /** Seconds of each of 3 runs of {@code squares}, checked to give one result per input. */
+  private static double[] squaresSeconds(List<Integer> numbers, Supplier<List<Long>> squares) {
+    double[] seconds = new double[3];
+    for (int r = 0; r < seconds.length; r++) {
+      long t = System.nanoTime();
+      List<Long> result = squares.get();
+      if (result.size() != numbers.size()) {
+        throw new AssertionError(result.size());
+      }
+      seconds[r] = (System.nanoTime() - t) / 1e9;
+    }
+    return seconds;
   }
 
   private static double cpuBound(int workers) {
