@@ -620,6 +620,27 @@ class ProcessPoolTest {
         .containsExactlyElementsOf(LongStream.range(0, 25).map(x -> x * 10).boxed().toList());
   }
 
+  private static List<String> workerArguments(Pool pool) {
+    return pool.submit(
+            () -> List.of(ProcessHandle.current().info().arguments().orElse(new String[0])))
+        .result();
+  }
+
+  @Test
+  void workersGetTransparentHugePagesWhereLinuxGivesThemOnRequestUnlessTheUserSaysOtherwise()
+      throws IOException {
+    Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    boolean onRequest = Files.isReadable(mode) && Files.readString(mode).contains("[madvise]");
+    assertThat(workerArguments(shared).contains("-XX:+UseTransparentHugePages"))
+        .isEqualTo(onRequest);
+    try (ProcessPool pool =
+        ProcessPool.builder().maxWorkers(1).jvmOptions("-XX:-UseTransparentHugePages").build()) {
+      assertThat(workerArguments(pool))
+          .contains("-XX:-UseTransparentHugePages")
+          .doesNotContain("-XX:+UseTransparentHugePages");
+    }
+  }
+
   @Test
   void invalidSettingsNameTheOption() {
     assertThatThrownBy(() -> ProcessPool.create(0)).hasMessageContaining("maxWorkers");
