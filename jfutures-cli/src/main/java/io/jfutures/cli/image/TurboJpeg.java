@@ -81,8 +81,8 @@ public final class TurboJpeg implements JpegCodec {
       if (LOOKUP.library() != null) {
         try {
           codec = new TurboJpeg(LOOKUP.library());
-        } catch (IllegalCallerException | UnsupportedOperationException e) {
-          problem = "libturbojpeg could not be used: " + e.getMessage();
+        } catch (RuntimeException e) {
+          problem = "libturbojpeg could not be used: " + e;
         }
       }
       CODEC = codec;
