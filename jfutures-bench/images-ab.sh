@@ -10,6 +10,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=whole-runs.sh
+. jfutures-bench/whole-runs.sh
 rev=${1:?usage: jfutures-bench/images-ab.sh REV [ROUNDS] [COPIES]}
 rounds=${2:-5}
 copies=${3:-8}
@@ -22,23 +24,8 @@ echo "building $rev and this checkout ..." >&2
 "$work/before/jfutures" build -q >/dev/null 2>&1
 ./jfutures build -q >/dev/null 2>&1
 
-mkdir -p "$work/in"
-count=0
-for photo in Aqua Garden LadyBird TwoWings YellowFlower; do
-  for i in $(seq 1 "$copies"); do
-    cp "samples/photos/$photo.jpg" "$work/in/$photo-$i.jpg"
-    count=$((count + 1))
-  done
-done
+copy_photos "$work/in" "$copies"
 
-seconds() { # command...: prints seconds
-  rm -rf "$work/out"; mkdir -p "$work/out"
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null 2>"$work/err" || { echo "failed: $*" >&2; cat "$work/err" >&2; exit 1; }
-  t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
-}
 run() { # contender: prints seconds
   local images=("$work/in" --out "$work/out" --workers 2 --quiet)
   case $1 in
@@ -59,7 +46,6 @@ for r in $(seq 0 "$rounds"); do
     [ "$r" -gt 0 ] && times[$c]="${times[$c]:-} $t"
   done
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 python_median=$(echo "${times[python]}" | median)
 printf '%-16s %10s %9s   %s\n' contender "median s" "vs Python" "all rounds (s)"
 for c in "${contenders[@]}"; do

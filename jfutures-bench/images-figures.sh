@@ -9,6 +9,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=whole-runs.sh
+. jfutures-bench/whole-runs.sh
 copies=${1:-8}
 rounds=${2:-3}
 workers=${3:-2}
@@ -23,24 +25,7 @@ echo "== Whole runs"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/jfutures-images.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/input_images"
-count=0
-for photo in Aqua Garden LadyBird TwoWings YellowFlower; do
-  for i in $(seq 1 "$copies"); do
-    cp "samples/photos/$photo.jpg" "$work/input_images/$photo-$i.jpg"
-    count=$((count + 1))
-  done
-done
-
-now() { date +%s.%N; }
-run() { # name, command...: prints seconds
-  local name=$1; shift
-  rm -rf "$work/out"; mkdir -p "$work/out"
-  local t0 t1
-  t0=$(now); "$@" >/dev/null 2>"$work/err" || { echo "$name failed:" >&2; cat "$work/err" >&2; exit 1; }
-  t1=$(now)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
-}
+copy_photos "$work/input_images" "$copies"
 
 echo "$count photographs (2560x1600 JPEG), CONTOUR, $workers workers, $rounds rounds; $(nproc) CPUs"
 echo "jfutures: $(./jfutures java -version 2>&1 | head -n 1); Python: $(/usr/bin/python3 --version), Pillow $(/usr/bin/python3 -c 'import PIL; print(PIL.__version__)')"
@@ -49,15 +34,14 @@ contenders=(python jfutures jfutures-imageio jfutures-threads)
 for r in $(seq 1 "$rounds"); do
   for c in "${contenders[@]}"; do
     case $c in
-      python) t=$(run "$c" /usr/bin/python3 jfutures-bench/python/images_article.py "$work/input_images" "$work/out" "$workers") ;;
-      jfutures) t=$(run "$c" ./jfutures images "$work/input_images" --out "$work/out" --workers "$workers" --quiet) ;;
-      jfutures-imageio) t=$(run "$c" ./jfutures images "$work/input_images" --out "$work/out" --workers "$workers" --quiet --codec imageio) ;;
-      jfutures-threads) t=$(run "$c" ./jfutures images "$work/input_images" --out "$work/out" --workers "$workers" --quiet --pool thread) ;;
+      python) t=$(seconds /usr/bin/python3 jfutures-bench/python/images_article.py "$work/input_images" "$work/out" "$workers") ;;
+      jfutures) t=$(seconds ./jfutures images "$work/input_images" --out "$work/out" --workers "$workers" --quiet) ;;
+      jfutures-imageio) t=$(seconds ./jfutures images "$work/input_images" --out "$work/out" --workers "$workers" --quiet --codec imageio) ;;
+      jfutures-threads) t=$(seconds ./jfutures images "$work/input_images" --out "$work/out" --workers "$workers" --quiet --pool thread) ;;
     esac
     times[$c]="${times[$c]:-} $t"
   done
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 python_median=$(echo "${times[python]}" | median)
 printf '%-18s %10s %12s %9s   %s\n' contender "median s" "images/s" "vs Python" "all rounds (s)"
 for c in "${contenders[@]}"; do

@@ -1,0 +1,29 @@
+# Sourced by images-figures.sh and images-ab.sh: what both need to time whole processes side by
+# side. Both set $work, a scratch folder, before calling these.
+
+# Copies each of five 2560x1600 sample photographs $2 times into folder $1; sets $count.
+copy_photos() {
+  local photo i
+  mkdir -p "$1"
+  count=0
+  for photo in Aqua Garden LadyBird TwoWings YellowFlower; do
+    for i in $(seq 1 "$2"); do
+      cp "samples/photos/$photo.jpg" "$1/$photo-$i.jpg"
+      count=$((count + 1))
+    done
+  done
+}
+
+# Runs the command with an empty $work/out and prints its wall time in seconds; if it fails, shows
+# its stderr and ends the script.
+seconds() {
+  local t0 t1
+  rm -rf "$work/out"; mkdir -p "$work/out"
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>"$work/err" || { echo "failed: $*" >&2; cat "$work/err" >&2; exit 1; }
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
+}
+
+# The median of the numbers on stdin, separated by spaces or lines.
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
