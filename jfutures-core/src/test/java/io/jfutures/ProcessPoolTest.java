@@ -323,6 +323,35 @@ class ProcessPoolTest {
   }
 
   @Test
+  void theFirstTasksOfANewPoolSpreadOverItsWorkersWhileTheirCostIsUnknown(@TempDir Path dir)
+      throws Exception {
+    // Each task waits until the other has started: they can only both finish side by side.
+    String a = dir.resolve("a").toString();
+    String b = dir.resolve("b").toString();
+    try (ProcessPool pool = ProcessPool.create(2)) {
+      TaskFuture<Long> first = pool.submit(() -> meet(a, b));
+      TaskFuture<Long> second = pool.submit(() -> meet(b, a));
+      assertThat(first.result(Duration.ofMinutes(2)))
+          .isNotEqualTo(second.result(Duration.ofMinutes(2)));
+    }
+  }
+
+  /**
+   * Announces {@code mine}, waits for {@code theirs} for at most 30 s, returns this worker's pid.
+   */
+  private static long meet(String mine, String theirs) throws Exception {
+    Files.writeString(Path.of(mine), "here");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.exists(Path.of(theirs))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(theirs + " never started beside " + mine);
+      }
+      Thread.sleep(10);
+    }
+    return pid();
+  }
+
+  @Test
   void aQuickAnswerIsNotHeldBackWhileTheNextTaskRunsLong() {
     try (ProcessPool pool = ProcessPool.create(1)) {
       TaskFuture<String> quick = pool.submit(() -> "quick");

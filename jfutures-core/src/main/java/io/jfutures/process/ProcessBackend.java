@@ -34,11 +34,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Dispatch.</b> All scheduling state ({@code pending}, the workers, their loads) is guarded
  * by {@code lock}; frames are written outside it, under each worker's own write lock, in the same
  * order as the worker's {@code inFlight} queue. A worker runs its frames in order, so the head of
- * {@code inFlight} is always the task it is running, and the rest have not started. A worker holds
- * two tasks while tasks are slow, so that it starts the next without waiting for a round trip (as
- * CPython's call queue does), and up to {@value #MAX_DEPTH} once they prove short (under {@value
- * #BATCH_BELOW_NANOS} ns on average), so that a run of tiny tasks is not paid for in round trips.
- * Workers start on demand, up to {@code maxWorkers}; an idle one is used before a new one starts.
+ * {@code inFlight} is always the task it is running, and the rest have not started. Until the first
+ * answer tells what a task costs, a worker holds one task at a time, so that the first tasks of a
+ * new pool spread over the workers as they come up instead of queuing behind a slow first one on
+ * the worker that was ready first. Then a worker holds two tasks while tasks are slow, so that it
+ * starts the next without waiting for a round trip (as CPython's call queue does), and up to
+ * {@value #MAX_DEPTH} once they prove short (under {@value #BATCH_BELOW_NANOS} ns on average), so
+ * that a run of tiny tasks is not paid for in round trips. Workers start on demand, up to {@code
+ * maxWorkers}; an idle one is used before a new one starts.
  *
  * <p><b>Ends.</b> A worker's reader thread completes the futures of its answers and notices its
  * death. Then the head of its {@code inFlight} failed (with {@link TaskTimeoutException} if the
@@ -148,7 +151,8 @@ public final class ProcessBackend implements Backend {
    */
   private List<Runnable> dispatchLocked() {
     List<Runnable> actions = new ArrayList<>(2);
-    int depth = averageTaskNanos < BATCH_BELOW_NANOS ? MAX_DEPTH : 2;
+    int depth =
+        Double.isNaN(averageTaskNanos) ? 1 : averageTaskNanos < BATCH_BELOW_NANOS ? MAX_DEPTH : 2;
     while (!pending.isEmpty()) {
       Worker target = null;
       for (Worker w : workers) {
