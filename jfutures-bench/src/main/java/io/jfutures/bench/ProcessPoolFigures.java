@@ -50,6 +50,14 @@ public final class ProcessPoolFigures {
           "20,000 tasks submitted then collected: median %.0f tasks/s%n", cost.tasksPerSecond());
     }
 
+    // Before the maps, whose gigabytes of garbage this JVM frees for a while after, on the same
+    // two cores as the workers.
+    double one = cpuBound(1);
+    double two = cpuBound(2);
+    System.out.printf(
+        "CPU-bound, 40 tasks of ~20 ms: 1 worker %.2f s, 2 workers %.2f s, speed-up %.2fx%n",
+        one, two, one / two);
+
     List<Integer> numbers = IntStream.range(0, 10_000_000).boxed().toList();
     double[] maps =
         squaresSeconds(
@@ -68,12 +76,6 @@ public final class ProcessPoolFigures {
     System.out.printf(
         "the same list made by a sequential stream in this JVM: median %.2f s %s%n",
         median(serial), Arrays.toString(round(serial)));
-
-    double one = cpuBound(1);
-    double two = cpuBound(2);
-    System.out.printf(
-        "CPU-bound, 40 tasks of ~20 ms: 1 worker %.2f s, 2 workers %.2f s, speed-up %.2fx%n",
-        one, two, one / two);
   }
 
   /** Seconds of each of 3 runs of {@code squares}, checked to give one result per input. */
