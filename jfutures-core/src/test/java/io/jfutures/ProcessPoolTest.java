@@ -48,6 +48,29 @@ class ProcessPoolTest {
     assertThat(shared.submit(() -> List.of("a", "b")).result()).containsExactly("a", "b");
   }
 
+  @Test
+  void valuesOfEveryCompactKindComeBackEqual() {
+    assertThat(shared.submit(() -> Long.MIN_VALUE).result()).isEqualTo(Long.MIN_VALUE);
+    assertThat(shared.submit(() -> -0.0).result()).isEqualTo(-0.0);
+    assertThat(shared.submit(() -> Double.NaN).result()).isNaN();
+    assertThat(shared.submit(() -> true).result()).isTrue();
+    assertThat(shared.submit(() -> "ÿ € 𝄞").result()).isEqualTo("ÿ € 𝄞");
+    assertThat(shared.submit(() -> new byte[] {-1, 0, 7}).result()).containsExactly(-1, 0, 7);
+    assertThat(shared.submit(() -> new long[] {Long.MAX_VALUE, -2}).result())
+        .containsExactly(Long.MAX_VALUE, -2);
+    assertThat(shared.submit(() -> new double[] {1.5, Double.NEGATIVE_INFINITY}).result())
+        .containsExactly(1.5, Double.NEGATIVE_INFINITY);
+    List<Integer> inputs = IntStream.range(-500, 500).boxed().toList();
+    assertThat(shared.map(i -> i * 0.5, inputs).toList())
+        .isEqualTo(inputs.stream().map(i -> i * 0.5).toList());
+    assertThat(shared.map(i -> "n" + i, inputs).toList())
+        .isEqualTo(inputs.stream().map(i -> "n" + i).toList());
+    assertThat(shared.map(i -> List.of(i), inputs).toList())
+        .isEqualTo(inputs.stream().map(List::of).toList());
+    assertThat(shared.map(s -> s.length(), List.of("", "é", "long text")).toList())
+        .containsExactly(0, 1, 9);
+  }
+
   /** A task that is a plain class, not a lambda: it travels by JDK serialization. */
   record Multiply(int a, int b) implements Task<Integer> {
     @Override

@@ -6,10 +6,7 @@ import io.jfutures.base.Chunk;
 import io.jfutures.base.ChunkResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInput;
-import java.io.DataInputStream;
-import java.io.DataOutput;
-import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.NotSerializableException;
@@ -70,7 +67,11 @@ public final class Codec {
 
   private Codec() {}
 
-  /** A byte buffer whose array can be written out without a copy. */
+  /**
+   * What {@link #write} writes into: a growable byte array that goes to a channel without a copy.
+   * Bulk runs are written straight into its array, and it grows to fit a run exactly, so that a
+   * chunk ending in one run fills it to the last byte and {@link #encode} returns it as it is.
+   */
   public static final class Buffer extends ByteArrayOutputStream {
     public Buffer() {
       super(256);
@@ -80,6 +81,86 @@ public final class Codec {
     public byte[] array() {
       return buf;
     }
+
+    void writeByte(int value) {
+      claim(1);
+      buf[count - 1] = (byte) value;
+    }
+
+    void writeBoolean(boolean value) {
+      writeByte(value ? 1 : 0);
+    }
+
+    void writeInt(int value) {
+      int at = claim(4);
+      INT_VIEW.set(buf, at, value);
+    }
+
+    void writeLong(long value) {
+      int at = claim(8);
+      LONG_VIEW.set(buf, at, value);
+    }
+
+    /**
+     * Counts the next {@code n} bytes as written and returns where they start, for the caller to
+     * fill.
+     */
+    int claim(int n) {
+      if (n > buf.length - count) {
+        buf = Arrays.copyOf(buf, Math.max(count + n, 2 * buf.length));
+      }
+      count += n;
+      return count - n;
+    }
+
+    /** Drops what was written after the first {@code size} bytes. */
+    void truncate(int size) {
+      count = size;
+    }
+  }
+
+  /** What {@link #read} reads from: a range of an array, read in place. */
+  private static final class Input {
+    final byte[] bytes;
+    private int position;
+    private final int end;
+
+    Input(byte[] bytes, int offset, int length) {
+      this.bytes = bytes;
+      this.position = offset;
+      this.end = offset + length;
+    }
+
+    /** Moves past the next {@code n} bytes and returns where they start. */
+    int take(int n) throws EOFException {
+      if (n < 0 || n > end - position) {
+        throw new EOFException(
+            "corrupt stream: " + n + " bytes wanted, " + (end - position) + " left");
+      }
+      position += n;
+      return position - n;
+    }
+
+    byte readByte() throws EOFException {
+      return bytes[take(1)];
+    }
+
+    boolean readBoolean() throws EOFException {
+      return readByte() != 0;
+    }
+
+    int readInt() throws EOFException {
+      return (int) INT_VIEW.get(bytes, take(4));
+    }
+
+    long readLong() throws EOFException {
+      return (long) LONG_VIEW.get(bytes, take(8));
+    }
+
+    /** The next {@code n} bytes as a stream of their own; the caller reads them all or none. */
+    ByteArrayInputStream stream(int n) throws EOFException {
+      return new ByteArrayInputStream(bytes, take(n), n);
+    }
   }
 
   /**
@@ -87,7 +168,7 @@ public final class Codec {
    *
    * @throws NotSerializableException naming the class that cannot travel
    */
-  public static void write(DataOutput out, Object value) throws IOException {
+  public static void write(Buffer out, Object value) throws IOException {
     if (value == null) {
       out.writeByte(NULL);
     } else if (value instanceof Integer i) {
@@ -98,7 +179,7 @@ public final class Codec {
       out.writeLong(l);
     } else if (value instanceof Double d) {
       out.writeByte(DOUBLE);
-      out.writeDouble(d);
+      out.writeLong(Double.doubleToRawLongBits(d));
     } else if (value instanceof String s) {
       out.writeByte(STRING);
       writeString(out, s);
@@ -108,31 +189,31 @@ public final class Codec {
     } else if (value instanceof byte[] bytes) {
       out.writeByte(BYTES);
       out.writeInt(bytes.length);
-      out.write(bytes);
+      out.writeBytes(bytes);
     } else if (value instanceof int[] ints) {
       out.writeByte(INTS);
       out.writeInt(ints.length);
-      byte[] bytes = new byte[4 * ints.length];
+      int at = out.claim(4 * ints.length);
+      byte[] bytes = out.array();
       for (int i = 0; i < ints.length; i++) {
-        INT_VIEW.set(bytes, 4 * i, ints[i]);
+        INT_VIEW.set(bytes, at + 4 * i, ints[i]);
       }
-      out.write(bytes);
     } else if (value instanceof long[] longs) {
       out.writeByte(LONGS);
       out.writeInt(longs.length);
-      byte[] bytes = new byte[8 * longs.length];
+      int at = out.claim(8 * longs.length);
+      byte[] bytes = out.array();
       for (int i = 0; i < longs.length; i++) {
-        LONG_VIEW.set(bytes, 8 * i, longs[i]);
+        LONG_VIEW.set(bytes, at + 8 * i, longs[i]);
       }
-      out.write(bytes);
     } else if (value instanceof double[] doubles) {
       out.writeByte(DOUBLES);
       out.writeInt(doubles.length);
-      byte[] bytes = new byte[8 * doubles.length];
+      int at = out.claim(8 * doubles.length);
+      byte[] bytes = out.array();
       for (int i = 0; i < doubles.length; i++) {
-        LONG_VIEW.set(bytes, 8 * i, Double.doubleToRawLongBits(doubles[i]));
+        LONG_VIEW.set(bytes, at + 8 * i, Double.doubleToRawLongBits(doubles[i]));
       }
-      out.write(bytes);
     } else if (value instanceof Chunk<?, ?> chunk) {
       out.writeByte(CHUNK);
       write(out, chunk.fn());
@@ -153,7 +234,7 @@ public final class Codec {
     }
   }
 
-  public static Object read(DataInput in) throws IOException, ClassNotFoundException {
+  private static Object read(Input in) throws IOException, ClassNotFoundException {
     byte tag = in.readByte();
     switch (tag) {
       case NULL:
@@ -163,44 +244,41 @@ public final class Codec {
       case LONG:
         return in.readLong();
       case DOUBLE:
-        return in.readDouble();
+        return Double.longBitsToDouble(in.readLong());
       case STRING:
         return readString(in);
       case BOOLEAN:
         return in.readBoolean();
       case BYTES:
         {
-          byte[] bytes = new byte[in.readInt()];
-          in.readFully(bytes);
-          return bytes;
+          int length = in.readInt();
+          int at = in.take(length);
+          return Arrays.copyOfRange(in.bytes, at, at + length);
         }
       case INTS:
         {
           int[] ints = new int[in.readInt()];
-          byte[] bytes = new byte[4 * ints.length];
-          in.readFully(bytes);
+          int at = in.take(4 * ints.length);
           for (int i = 0; i < ints.length; i++) {
-            ints[i] = (int) INT_VIEW.get(bytes, 4 * i);
+            ints[i] = (int) INT_VIEW.get(in.bytes, at + 4 * i);
           }
           return ints;
         }
       case LONGS:
         {
           long[] longs = new long[in.readInt()];
-          byte[] bytes = new byte[8 * longs.length];
-          in.readFully(bytes);
+          int at = in.take(8 * longs.length);
           for (int i = 0; i < longs.length; i++) {
-            longs[i] = (long) LONG_VIEW.get(bytes, 8 * i);
+            longs[i] = (long) LONG_VIEW.get(in.bytes, at + 8 * i);
           }
           return longs;
         }
       case DOUBLES:
         {
           double[] doubles = new double[in.readInt()];
-          byte[] bytes = new byte[8 * doubles.length];
-          in.readFully(bytes);
+          int at = in.take(8 * doubles.length);
           for (int i = 0; i < doubles.length; i++) {
-            doubles[i] = Double.longBitsToDouble((long) LONG_VIEW.get(bytes, 8 * i));
+            doubles[i] = Double.longBitsToDouble((long) LONG_VIEW.get(in.bytes, at + 8 * i));
           }
           return doubles;
         }
@@ -233,42 +311,49 @@ public final class Codec {
    */
   public static byte[] encode(Object value) throws IOException {
     Buffer buffer = new Buffer();
-    write(new DataOutputStream(buffer), value);
-    return Arrays.copyOf(buffer.array(), buffer.size());
+    write(buffer, value);
+    byte[] bytes = buffer.array();
+    return bytes.length == buffer.size() ? bytes : Arrays.copyOf(bytes, buffer.size());
   }
 
   public static Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
-    return read(new DataInputStream(new ByteArrayInputStream(bytes)));
+    return decode(bytes, 0, bytes.length);
+  }
+
+  /** Decodes one value from {@code length} bytes of {@code bytes}, read in place. */
+  public static Object decode(byte[] bytes, int offset, int length)
+      throws IOException, ClassNotFoundException {
+    return read(new Input(bytes, offset, length));
   }
 
   /**
-   * Runs {@code task} and writes what came of it to {@code out}, which writes into {@code buffer}:
-   * its value, or else what it threw. A value that cannot be written is dropped and a {@link
-   * NotSerializableException} naming its class is written in its place.
+   * Runs {@code task} and writes what came of it to {@code buffer}: its value, or else what it
+   * threw. A value that cannot be written is dropped and a {@link NotSerializableException} naming
+   * its class is written in its place.
    *
    * @return true if a value was written, false if a failure was
    */
-  public static boolean writeOutcome(Callable<?> task, DataOutputStream out, Buffer buffer)
-      throws IOException {
+  public static boolean writeOutcome(Callable<?> task, Buffer buffer) throws IOException {
     Object value;
     try {
       value = task.call();
     } catch (Throwable t) {
-      write(out, t);
+      write(buffer, t);
       return false;
     }
+    int start = buffer.size();
     try {
-      write(out, value);
+      write(buffer, value);
       return true;
     } catch (IOException unsendable) {
-      buffer.reset();
-      write(out, new NotSerializableException("the task's result: " + unsendable.getMessage()));
+      buffer.truncate(start);
+      write(buffer, new NotSerializableException("the task's result: " + unsendable.getMessage()));
       return false;
     }
   }
 
   /** Writes the first {@code length} elements of {@code values}, compactly when they allow it. */
-  private static void writeArray(DataOutput out, Object[] values, int length) throws IOException {
+  private static void writeArray(Buffer out, Object[] values, int length) throws IOException {
     Class<?> common = length == 0 || values[0] == null ? null : values[0].getClass();
     for (int i = 1; i < length && common != null; i++) {
       if (values[i] == null || values[i].getClass() != common) {
@@ -278,27 +363,27 @@ public final class Codec {
     if (common == Integer.class) {
       out.writeByte(INT_BOXES);
       out.writeInt(length);
-      byte[] bytes = new byte[4 * length];
+      int at = out.claim(4 * length);
+      byte[] bytes = out.array();
       for (int i = 0; i < length; i++) {
-        INT_VIEW.set(bytes, 4 * i, (int) (Integer) values[i]);
+        INT_VIEW.set(bytes, at + 4 * i, (int) (Integer) values[i]);
       }
-      out.write(bytes);
     } else if (common == Long.class) {
       out.writeByte(LONG_BOXES);
       out.writeInt(length);
-      byte[] bytes = new byte[8 * length];
+      int at = out.claim(8 * length);
+      byte[] bytes = out.array();
       for (int i = 0; i < length; i++) {
-        LONG_VIEW.set(bytes, 8 * i, (long) (Long) values[i]);
+        LONG_VIEW.set(bytes, at + 8 * i, (long) (Long) values[i]);
       }
-      out.write(bytes);
     } else if (common == Double.class) {
       out.writeByte(DOUBLE_BOXES);
       out.writeInt(length);
-      byte[] bytes = new byte[8 * length];
+      int at = out.claim(8 * length);
+      byte[] bytes = out.array();
       for (int i = 0; i < length; i++) {
-        LONG_VIEW.set(bytes, 8 * i, Double.doubleToRawLongBits((Double) values[i]));
+        LONG_VIEW.set(bytes, at + 8 * i, Double.doubleToRawLongBits((Double) values[i]));
       }
-      out.write(bytes);
     } else if (common == String.class) {
       out.writeByte(STRINGS);
       out.writeInt(length);
@@ -314,34 +399,31 @@ public final class Codec {
     }
   }
 
-  private static Object[] readArray(DataInput in) throws IOException, ClassNotFoundException {
+  private static Object[] readArray(Input in) throws IOException, ClassNotFoundException {
     byte tag = in.readByte();
     Object[] values = new Object[in.readInt()];
     switch (tag) {
       case INT_BOXES:
         {
-          byte[] bytes = new byte[4 * values.length];
-          in.readFully(bytes);
+          int at = in.take(4 * values.length);
           for (int i = 0; i < values.length; i++) {
-            values[i] = (int) INT_VIEW.get(bytes, 4 * i);
+            values[i] = (int) INT_VIEW.get(in.bytes, at + 4 * i);
           }
           break;
         }
       case LONG_BOXES:
         {
-          byte[] bytes = new byte[8 * values.length];
-          in.readFully(bytes);
+          int at = in.take(8 * values.length);
           for (int i = 0; i < values.length; i++) {
-            values[i] = (long) LONG_VIEW.get(bytes, 8 * i);
+            values[i] = (long) LONG_VIEW.get(in.bytes, at + 8 * i);
           }
           break;
         }
       case DOUBLE_BOXES:
         {
-          byte[] bytes = new byte[8 * values.length];
-          in.readFully(bytes);
+          int at = in.take(8 * values.length);
           for (int i = 0; i < values.length; i++) {
-            values[i] = Double.longBitsToDouble((long) LONG_VIEW.get(bytes, 8 * i));
+            values[i] = Double.longBitsToDouble((long) LONG_VIEW.get(in.bytes, at + 8 * i));
           }
           break;
         }
@@ -361,22 +443,21 @@ public final class Codec {
     return values;
   }
 
-  private static void writeString(DataOutput out, String s) throws IOException {
+  private static void writeString(Buffer out, String s) {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     out.writeInt(bytes.length);
-    out.write(bytes);
+    out.writeBytes(bytes);
   }
 
-  private static String readString(DataInput in) throws IOException {
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
+  private static String readString(Input in) throws EOFException {
+    int length = in.readInt();
+    return new String(in.bytes, in.take(length), length, StandardCharsets.UTF_8);
   }
 
   /** JDK serialization, length-prefixed. */
-  private static void writeJava(DataOutput out, Object value) throws IOException {
-    Buffer bytes = new Buffer();
-    try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
+  private static void writeJava(Buffer out, Object value) throws IOException {
+    int lengthAt = out.claim(4);
+    try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
       oos.writeObject(value);
     } catch (NotSerializableException e) {
       NotSerializableException named =
@@ -388,20 +469,17 @@ public final class Codec {
       named.initCause(e);
       throw named;
     }
-    out.writeInt(bytes.size());
-    out.write(bytes.array(), 0, bytes.size());
+    INT_VIEW.set(out.array(), lengthAt, out.size() - lengthAt - 4);
   }
 
-  private static Object readJava(DataInput in) throws IOException, ClassNotFoundException {
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    try (ObjectInputStream ois = new PoolObjectInputStream(new ByteArrayInputStream(bytes))) {
+  private static Object readJava(Input in) throws IOException, ClassNotFoundException {
+    try (ObjectInputStream ois = new PoolObjectInputStream(in.stream(in.readInt()))) {
       return ois.readObject();
     }
   }
 
   /** A serializable lambda as its parts: what the JDK would serialize, without its machinery. */
-  private static void writeLambda(DataOutput out, SerializedLambda lambda) throws IOException {
+  private static void writeLambda(Buffer out, SerializedLambda lambda) throws IOException {
     writeString(out, lambda.getCapturingClass());
     writeString(out, lambda.getFunctionalInterfaceClass());
     writeString(out, lambda.getFunctionalInterfaceMethodName());
@@ -428,7 +506,7 @@ public final class Codec {
     }
   }
 
-  private static Object readLambda(DataInput in) throws IOException, ClassNotFoundException {
+  private static Object readLambda(Input in) throws IOException, ClassNotFoundException {
     String capturingClass = readString(in);
     String functionalInterfaceClass = readString(in);
     String functionalInterfaceMethodName = readString(in);
@@ -456,7 +534,7 @@ public final class Codec {
             captured));
   }
 
-  private static void writeThrowable(DataOutput out, Throwable t) throws IOException {
+  private static void writeThrowable(Buffer out, Throwable t) throws IOException {
     if (t == null) {
       out.writeByte(NULL);
       return;
@@ -470,29 +548,27 @@ public final class Codec {
     StringWriter stack = new StringWriter();
     t.printStackTrace(new PrintWriter(stack));
     writeString(out, stack.toString());
-    Buffer serialized = new Buffer();
-    boolean ok;
-    try (ObjectOutputStream oos = new ObjectOutputStream(serialized)) {
+    int lengthAt = out.claim(4);
+    boolean serializable;
+    try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
       oos.writeObject(t);
-      ok = true;
+      serializable = true;
     } catch (IOException notSerializable) {
-      ok = false;
+      serializable = false;
     }
-    out.writeInt(ok ? serialized.size() : -1);
-    if (ok) {
-      out.write(serialized.array(), 0, serialized.size());
+    if (!serializable) {
+      out.truncate(lengthAt + 4);
     }
+    INT_VIEW.set(out.array(), lengthAt, serializable ? out.size() - lengthAt - 4 : -1);
   }
 
-  private static Throwable readThrowableBody(DataInput in) throws IOException {
+  private static Throwable readThrowableBody(Input in) throws IOException {
     String className = readString(in);
     String message = in.readBoolean() ? readString(in) : null;
     String stack = readString(in);
     int length = in.readInt();
     if (length >= 0) {
-      byte[] bytes = new byte[length];
-      in.readFully(bytes);
-      try (ObjectInputStream ois = new PoolObjectInputStream(new ByteArrayInputStream(bytes))) {
+      try (ObjectInputStream ois = new PoolObjectInputStream(in.stream(length))) {
         return (Throwable) ois.readObject();
       } catch (IOException | ClassNotFoundException | ClassCastException unreadable) {
         // fall through to the stand-in

@@ -56,6 +56,13 @@ public final class ProcessBackend implements Backend {
   static final long BATCH_BELOW_NANOS = 200_000;
   static final int MAX_DEPTH = 16;
 
+  /**
+   * Answers are decoded before the next is read, so each worker's reader reads them into one array,
+   * kept while it is at most this big: a map's chunks then cost the parent no garbage on the wire,
+   * and one huge result is not held on to.
+   */
+  private static final int SPARE_PAYLOAD_LIMIT = 1 << 22;
+
   /** How this pool's workers are made and what they may do. */
   public record Settings(
       String poolName,
@@ -496,9 +503,13 @@ public final class ProcessBackend implements Backend {
           new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
       try {
         Wire.Frame first = Wire.readFirst(in, line -> System.err.println("[" + name + "] " + line));
+        byte[] spare = first.payload();
         while (true) {
-          Wire.Frame frame = first != null ? first : Wire.read(in);
+          Wire.Frame frame = first != null ? first : Wire.read(in, spare);
           first = null;
+          if (frame.length() <= SPARE_PAYLOAD_LIMIT) {
+            spare = frame.payload();
+          }
           switch (frame.kind()) {
             case Wire.READY -> becameReady();
             case Wire.INIT_FAILED -> initializerFailed(frame);
@@ -560,7 +571,7 @@ public final class ProcessBackend implements Backend {
     private void initializerFailed(Wire.Frame frame) throws IOException {
       Throwable cause;
       try {
-        cause = (Throwable) Codec.decode(frame.payload());
+        cause = (Throwable) Codec.decode(frame.payload(), 0, frame.length());
       } catch (ClassNotFoundException e) {
         cause = e;
       }
@@ -609,7 +620,7 @@ public final class ProcessBackend implements Backend {
       }
       Object value;
       try {
-        value = Codec.decode(frame.payload());
+        value = Codec.decode(frame.payload(), 0, frame.length());
       } catch (ClassNotFoundException | IOException unreadable) {
         execution.completeExceptionally(unreadable);
         return;

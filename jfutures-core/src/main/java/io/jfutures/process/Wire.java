@@ -41,9 +41,12 @@ final class Wire {
   /** Worker to pool: a task skipped as asked. */
   static final byte SKIPPED = 14;
 
+  private static final byte[] NO_SPARE = new byte[0];
+
   private Wire() {}
 
-  record Frame(byte kind, long id, byte[] payload) {}
+  /** A frame; its payload is the first {@code length} bytes of {@code payload}. */
+  record Frame(byte kind, long id, byte[] payload, int length) {}
 
   /** Bytes on a channel that are not a frame. */
   static final class StrayOutputException extends IOException {
@@ -77,7 +80,7 @@ final class Wire {
         if (!line.isEmpty()) {
           strayLine.accept(line.toString());
         }
-        return readAfterMagic(MAGIC, in);
+        return readAfterMagic(MAGIC, in, NO_SPARE);
       }
       if (previous == '\n') {
         strayLine.accept(line.toString());
@@ -91,10 +94,20 @@ final class Wire {
 
   /** Reads one frame; throws {@link java.io.EOFException} when the other side has gone. */
   static Frame read(DataInputStream in) throws IOException {
-    return readAfterMagic(in.readShort(), in);
+    return read(in, NO_SPARE);
   }
 
-  private static Frame readAfterMagic(short magic, DataInputStream in) throws IOException {
+  /**
+   * Reads one frame, into {@code spare} when its payload fits there: a reader that is done with
+   * each frame before it reads the next can pass the last frame's payload and allocate only when
+   * frames grow.
+   */
+  static Frame read(DataInputStream in, byte[] spare) throws IOException {
+    return readAfterMagic(in.readShort(), in, spare);
+  }
+
+  private static Frame readAfterMagic(short magic, DataInputStream in, byte[] spare)
+      throws IOException {
     byte kind = magic == MAGIC ? in.readByte() : 0;
     if (magic != MAGIC || kind < INIT || kind > SKIPPED || (kind > SKIP && kind < READY)) {
       throw stray(magic, kind, in);
@@ -104,9 +117,9 @@ final class Wire {
     if (length < 0) {
       throw new StrayOutputException("a frame with a negative length (" + length + ")");
     }
-    byte[] payload = new byte[length];
-    in.readFully(payload);
-    return new Frame(kind, id, payload);
+    byte[] payload = length <= spare.length ? spare : new byte[length];
+    in.readFully(payload, 0, length);
+    return new Frame(kind, id, payload, length);
   }
 
   /** Describes stray bytes: what was read and what else is already waiting, as text. */

@@ -32,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * disappears.
  */
 public final class WorkerMain {
-  private static final Wire.Frame END = new Wire.Frame((byte) 0, 0, new byte[0]);
+  private static final Wire.Frame END = new Wire.Frame((byte) 0, 0, new byte[0], 0);
 
   private WorkerMain() {}
 
@@ -50,14 +50,13 @@ public final class WorkerMain {
 
     Wire.Frame init = Wire.read(in);
     Codec.Buffer buffer = new Codec.Buffer();
-    DataOutputStream encoder = new DataOutputStream(buffer);
     try {
-      Action initializer = (Action) Codec.decode(init.payload());
+      Action initializer = (Action) Codec.decode(init.payload(), 0, init.length());
       if (initializer != null) {
         initializer.run();
       }
     } catch (Throwable t) {
-      Codec.write(encoder, t);
+      Codec.write(buffer, t);
       Wire.write(out, Wire.INIT_FAILED, 0, buffer.array(), buffer.size());
       out.flush();
       System.exit(1);
@@ -97,7 +96,7 @@ public final class WorkerMain {
         System.exit(0);
       }
       buffer.reset();
-      byte kind = skipped.remove(frame.id()) ? Wire.SKIPPED : run(frame.payload(), encoder, buffer);
+      byte kind = skipped.remove(frame.id()) ? Wire.SKIPPED : run(frame, buffer);
       writing.lock();
       try {
         Wire.write(out, kind, frame.id(), buffer.array(), kind == Wire.SKIPPED ? 0 : buffer.size());
@@ -153,9 +152,9 @@ public final class WorkerMain {
   private static volatile boolean unflushed;
 
   /** Runs a task and encodes its outcome into {@code buffer}; returns RESULT or FAILURE. */
-  private static byte run(byte[] payload, DataOutputStream encoder, Codec.Buffer buffer)
-      throws IOException {
-    return Codec.writeOutcome(() -> ((Task<?>) Codec.decode(payload)).call(), encoder, buffer)
+  private static byte run(Wire.Frame frame, Codec.Buffer buffer) throws IOException {
+    return Codec.writeOutcome(
+            () -> ((Task<?>) Codec.decode(frame.payload(), 0, frame.length())).call(), buffer)
         ? Wire.RESULT
         : Wire.FAILURE;
   }

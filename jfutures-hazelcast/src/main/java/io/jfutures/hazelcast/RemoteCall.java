@@ -7,9 +7,6 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import io.jfutures.Task;
 import io.jfutures.codec.Codec;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -70,7 +67,7 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
     try {
       long start = System.nanoTime();
       Codec.Buffer buffer = new Codec.Buffer();
-      boolean value = Codec.writeOutcome(this::run, new DataOutputStream(buffer), buffer);
+      boolean value = Codec.writeOutcome(this::run, buffer);
       long took = System.nanoTime() - start;
       byte[] answer = new byte[HEADER + buffer.size()];
       answer[0] = value ? VALUE : FAILURE;
@@ -112,7 +109,6 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
 
   /** The value, or the exception, that {@code answer} holds. */
   static Object decodeAnswer(byte[] answer) throws IOException, ClassNotFoundException {
-    return Codec.read(
-        new DataInputStream(new ByteArrayInputStream(answer, HEADER, answer.length - HEADER)));
+    return Codec.decode(answer, HEADER, answer.length - HEADER);
   }
 }
