@@ -1,6 +1,7 @@
 package io.jfutures.bench;
 
 import io.jfutures.ProcessPool;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -29,18 +30,24 @@ public final class ProcessPoolFigures {
   }
 
   public static void main(String[] args) throws Exception {
+    // A new pool each time, alternating with a bare JVM started the way the pool starts workers.
     int runs = 5;
     double[] cold = new double[runs];
+    double[] bare = new double[runs];
     for (int r = 0; r < runs; r++) {
       long t0 = System.nanoTime();
       try (ProcessPool pool = ProcessPool.create(2)) {
         pool.submit(() -> 1).result();
         cold[r] = (System.nanoTime() - t0) / 1e6;
       }
+      bare[r] = bareJvmMillis();
     }
     System.out.printf(
         "cold pool to first result: median %.1f ms %s%n",
         median(cold), Arrays.toString(round(cold)));
+    System.out.printf(
+        "a bare JVM (an empty main on the same class path) to its exit: median %.1f ms %s%n",
+        median(bare), Arrays.toString(round(bare)));
 
     try (ProcessPool pool = ProcessPool.create(2)) {
       // Warm both sides' compilers first, as JMH would: 10 rounds are not counted.
@@ -99,6 +106,26 @@ public final class ProcessPoolFigures {
       pool.map(ProcessPoolFigures::burn, IntStream.range(0, 40).boxed().toList()).toList();
       return (System.nanoTime() - t) / 1e9;
     }
+  }
+
+  /** Starts this JVM's java on an empty main, on this class path, and waits for it to exit. */
+  private static double bareJvmMillis() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath = System.getProperty("java.class.path");
+    long t = System.nanoTime();
+    Process jvm =
+        new ProcessBuilder(java, "-cp", classPath, EmptyMain.class.getName())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    if (jvm.waitFor() != 0) {
+      throw new IllegalStateException("a bare JVM exited with " + jvm.exitValue());
+    }
+    return (System.nanoTime() - t) / 1e6;
+  }
+
+  /** The bare JVM's program. */
+  public static final class EmptyMain {
+    public static void main(String[] args) {}
   }
 
   static double median(double[] values) {
