@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
  * members. Each value is a tag byte and a body. Boxed primitives, strings, primitive arrays, and
  * object arrays of one boxed type or of strings (the inputs and results of map chunks) have compact
  * bodies that cost a few nanoseconds an element; anything else travels by JDK serialization,
- * length-prefixed so that a reader never reads past it.
+ * length-prefixed so that a reader never reads past it. Values are written into a {@link Buffer}
+ * and read in place from the array they arrived in, so a bulk run is converted once and never
+ * copied on the way.
  *
  * <p>Exceptions carry their class name, message and stack trace as text besides their serialized
  * form, so that a receiver that cannot recreate the class gets a {@link RemoteException} instead.
