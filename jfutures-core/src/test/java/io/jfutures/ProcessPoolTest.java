@@ -172,6 +172,20 @@ class ProcessPoolTest {
   }
 
   @Test
+  void aResultTooBigForAFrameFailsOnlyThatFutureAndSaysSo() {
+    try (ProcessPool pool = ProcessPool.builder().maxWorkers(1).jvmOptions("-Xmx4g").build()) {
+      // 2.16 GB: more than one array, and so one frame, can hold.
+      TaskFuture<int[]> f = pool.submit(() -> new int[540_000_000]);
+      assertThat(f.exception())
+          .isInstanceOf(java.io.NotSerializableException.class)
+          .hasMessageContaining("too big to travel: 2160000005 bytes")
+          .hasMessageContaining("bytes, over the limit of 2147483639");
+      assertThat(pool.submit(() -> 2).result()).isEqualTo(2);
+      assertThat(pool.stats().workersCrashed()).isZero();
+    }
+  }
+
+  @Test
   void whatATaskPrintsDoesNotCorruptTheProtocol() {
     TaskFuture<String> f =
         shared.submit(

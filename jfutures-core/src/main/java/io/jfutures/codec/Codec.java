@@ -67,6 +67,9 @@ public final class Codec {
   private static final VarHandle LONG_VIEW =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
+  /** The largest array a JVM will make, and so the largest value that can travel. */
+  private static final int MAX_BYTES = Integer.MAX_VALUE - 8;
+
   private Codec() {}
 
   /**
@@ -84,21 +87,21 @@ public final class Codec {
       return buf;
     }
 
-    void writeByte(int value) {
+    void writeByte(int value) throws IOException {
       claim(1);
       buf[count - 1] = (byte) value;
     }
 
-    void writeBoolean(boolean value) {
+    void writeBoolean(boolean value) throws IOException {
       writeByte(value ? 1 : 0);
     }
 
-    void writeInt(int value) {
+    void writeInt(int value) throws IOException {
       int at = claim(4);
       INT_VIEW.set(buf, at, value);
     }
 
-    void writeLong(long value) {
+    void writeLong(long value) throws IOException {
       int at = claim(8);
       LONG_VIEW.set(buf, at, value);
     }
@@ -106,13 +109,20 @@ public final class Codec {
     /**
      * Counts the next {@code n} bytes as written and returns where they start, for the caller to
      * fill.
+     *
+     * @throws IOException if the buffer would outgrow the largest array, which is also the largest
+     *     frame
      */
-    int claim(int n) {
-      if (n > buf.length - count) {
-        buf = Arrays.copyOf(buf, Math.max(count + n, 2 * buf.length));
+    int claim(long n) throws IOException {
+      if (n > MAX_BYTES - count) {
+        throw new IOException(
+            "a value too big to travel: " + (count + n) + " bytes, over the limit of " + MAX_BYTES);
       }
-      count += n;
-      return count - n;
+      if (n > buf.length - count) {
+        buf = Arrays.copyOf(buf, (int) Math.min(MAX_BYTES, Math.max(count + n, 2L * buf.length)));
+      }
+      count += (int) n;
+      return count - (int) n;
     }
 
     /** Drops what was written after the first {@code size} bytes. */
@@ -134,13 +144,13 @@ public final class Codec {
     }
 
     /** Moves past the next {@code n} bytes and returns where they start. */
-    int take(int n) throws EOFException {
+    int take(long n) throws EOFException {
       if (n < 0 || n > end - position) {
         throw new EOFException(
             "corrupt stream: " + n + " bytes wanted, " + (end - position) + " left");
       }
-      position += n;
-      return position - n;
+      position += (int) n;
+      return position - (int) n;
     }
 
     byte readByte() throws EOFException {
@@ -195,7 +205,7 @@ public final class Codec {
     } else if (value instanceof int[] ints) {
       out.writeByte(INTS);
       out.writeInt(ints.length);
-      int at = out.claim(4 * ints.length);
+      int at = out.claim(4L * ints.length);
       byte[] bytes = out.array();
       for (int i = 0; i < ints.length; i++) {
         INT_VIEW.set(bytes, at + 4 * i, ints[i]);
@@ -203,7 +213,7 @@ public final class Codec {
     } else if (value instanceof long[] longs) {
       out.writeByte(LONGS);
       out.writeInt(longs.length);
-      int at = out.claim(8 * longs.length);
+      int at = out.claim(8L * longs.length);
       byte[] bytes = out.array();
       for (int i = 0; i < longs.length; i++) {
         LONG_VIEW.set(bytes, at + 8 * i, longs[i]);
@@ -211,7 +221,7 @@ public final class Codec {
     } else if (value instanceof double[] doubles) {
       out.writeByte(DOUBLES);
       out.writeInt(doubles.length);
-      int at = out.claim(8 * doubles.length);
+      int at = out.claim(8L * doubles.length);
       byte[] bytes = out.array();
       for (int i = 0; i < doubles.length; i++) {
         LONG_VIEW.set(bytes, at + 8 * i, Double.doubleToRawLongBits(doubles[i]));
@@ -259,8 +269,9 @@ public final class Codec {
         }
       case INTS:
         {
-          int[] ints = new int[in.readInt()];
-          int at = in.take(4 * ints.length);
+          int length = in.readInt();
+          int at = in.take(4L * length);
+          int[] ints = new int[length];
           for (int i = 0; i < ints.length; i++) {
             ints[i] = (int) INT_VIEW.get(in.bytes, at + 4 * i);
           }
@@ -268,8 +279,9 @@ public final class Codec {
         }
       case LONGS:
         {
-          long[] longs = new long[in.readInt()];
-          int at = in.take(8 * longs.length);
+          int length = in.readInt();
+          int at = in.take(8L * length);
+          long[] longs = new long[length];
           for (int i = 0; i < longs.length; i++) {
             longs[i] = (long) LONG_VIEW.get(in.bytes, at + 8 * i);
           }
@@ -277,8 +289,9 @@ public final class Codec {
         }
       case DOUBLES:
         {
-          double[] doubles = new double[in.readInt()];
-          int at = in.take(8 * doubles.length);
+          int length = in.readInt();
+          int at = in.take(8L * length);
+          double[] doubles = new double[length];
           for (int i = 0; i < doubles.length; i++) {
             doubles[i] = Double.longBitsToDouble((long) LONG_VIEW.get(in.bytes, at + 8 * i));
           }
@@ -365,7 +378,7 @@ public final class Codec {
     if (common == Integer.class) {
       out.writeByte(INT_BOXES);
       out.writeInt(length);
-      int at = out.claim(4 * length);
+      int at = out.claim(4L * length);
       byte[] bytes = out.array();
       for (int i = 0; i < length; i++) {
         INT_VIEW.set(bytes, at + 4 * i, (int) (Integer) values[i]);
@@ -373,7 +386,7 @@ public final class Codec {
     } else if (common == Long.class) {
       out.writeByte(LONG_BOXES);
       out.writeInt(length);
-      int at = out.claim(8 * length);
+      int at = out.claim(8L * length);
       byte[] bytes = out.array();
       for (int i = 0; i < length; i++) {
         LONG_VIEW.set(bytes, at + 8 * i, (long) (Long) values[i]);
@@ -381,7 +394,7 @@ public final class Codec {
     } else if (common == Double.class) {
       out.writeByte(DOUBLE_BOXES);
       out.writeInt(length);
-      int at = out.claim(8 * length);
+      int at = out.claim(8L * length);
       byte[] bytes = out.array();
       for (int i = 0; i < length; i++) {
         LONG_VIEW.set(bytes, at + 8 * i, Double.doubleToRawLongBits((Double) values[i]));
@@ -403,11 +416,15 @@ public final class Codec {
 
   private static Object[] readArray(Input in) throws IOException, ClassNotFoundException {
     byte tag = in.readByte();
-    Object[] values = new Object[in.readInt()];
+    int length = in.readInt();
+    if (length < 0) {
+      throw new EOFException("corrupt stream: an array of " + length + " elements");
+    }
+    Object[] values = new Object[length];
     switch (tag) {
       case INT_BOXES:
         {
-          int at = in.take(4 * values.length);
+          int at = in.take(4L * length);
           for (int i = 0; i < values.length; i++) {
             values[i] = (int) INT_VIEW.get(in.bytes, at + 4 * i);
           }
@@ -415,7 +432,7 @@ public final class Codec {
         }
       case LONG_BOXES:
         {
-          int at = in.take(8 * values.length);
+          int at = in.take(8L * length);
           for (int i = 0; i < values.length; i++) {
             values[i] = (long) LONG_VIEW.get(in.bytes, at + 8 * i);
           }
@@ -423,7 +440,7 @@ public final class Codec {
         }
       case DOUBLE_BOXES:
         {
-          int at = in.take(8 * values.length);
+          int at = in.take(8L * length);
           for (int i = 0; i < values.length; i++) {
             values[i] = Double.longBitsToDouble((long) LONG_VIEW.get(in.bytes, at + 8 * i));
           }
@@ -445,7 +462,7 @@ public final class Codec {
     return values;
   }
 
-  private static void writeString(Buffer out, String s) {
+  private static void writeString(Buffer out, String s) throws IOException {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     out.writeInt(bytes.length);
     out.writeBytes(bytes);
