@@ -20,7 +20,9 @@ public final class ProcessPoolFigures {
     return (long) n * n;
   }
 
-  /** About 20 ms of arithmetic on one core. */
+  /**
+   * Tens of milliseconds of arithmetic on one core (20 ms on a good day here, 50 on a slow one).
+   */
   static double burn(int seed) {
     double x = seed;
     for (int i = 0; i < 6_000_000; i++) {
@@ -62,8 +64,8 @@ public final class ProcessPoolFigures {
     double one = cpuBound(1);
     double two = cpuBound(2);
     System.out.printf(
-        "CPU-bound, 40 tasks of ~20 ms: 1 worker %.2f s, 2 workers %.2f s, speed-up %.2fx%n",
-        one, two, one / two);
+        "CPU-bound, 40 tasks of %.0f ms: 1 worker %.2f s, 2 workers %.2f s, speed-up %.2fx%n",
+        one / 40 * 1000, one, two, one / two);
 
     List<Integer> numbers = IntStream.range(0, 10_000_000).boxed().toList();
     double[] maps =
