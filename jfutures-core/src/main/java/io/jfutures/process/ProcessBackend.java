@@ -499,8 +499,8 @@ public final class ProcessBackend implements Backend {
     }
 
     private void readAnswers() {
-      DataInputStream in =
-          new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+      AnswerStream answers = new AnswerStream(process.getInputStream());
+      DataInputStream in = new DataInputStream(answers);
       try {
         Wire.Frame first = Wire.readFirst(in, line -> System.err.println("[" + name + "] " + line));
         byte[] spare = first.payload();
@@ -513,7 +513,7 @@ public final class ProcessBackend implements Backend {
           switch (frame.kind()) {
             case Wire.READY -> becameReady();
             case Wire.INIT_FAILED -> initializerFailed(frame);
-            case Wire.RESULT, Wire.FAILURE, Wire.SKIPPED -> answered(frame);
+            case Wire.RESULT, Wire.FAILURE, Wire.SKIPPED -> answered(frame, answers.buffered() > 0);
             default -> throw new IOException("unknown frame kind " + frame.kind());
           }
         }
@@ -591,7 +591,12 @@ public final class ProcessBackend implements Backend {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void answered(Wire.Frame frame) throws IOException {
+    /**
+     * Completes the task that {@code frame} answers. While more answers wait in the buffer, the
+     * worker's freed room is refilled only after the last of them, so that a burst of answers is
+     * answered with one write of new tasks rather than one write each.
+     */
+    private void answered(Wire.Frame frame, boolean moreWaiting) throws IOException {
       Job job = inFlight.pollFirst();
       if (job == null || job.id != frame.id()) {
         throw new IOException("protocol out of step: answer for task " + frame.id());
@@ -609,7 +614,7 @@ public final class ProcessBackend implements Backend {
         double took = now - job.startedAt;
         averageTaskNanos =
             Double.isNaN(averageTaskNanos) ? took : 0.8 * averageTaskNanos + 0.2 * took;
-        actions = dispatchLocked();
+        actions = moreWaiting ? List.of() : dispatchLocked();
       } finally {
         lock.unlock();
       }
@@ -760,5 +765,17 @@ public final class ProcessBackend implements Backend {
       case 15 -> " (SIGTERM)";
       default -> "";
     };
+  }
+
+  /** A worker's stdout, buffered, saying how much of it is already read in. */
+  private static final class AnswerStream extends BufferedInputStream {
+    AnswerStream(java.io.InputStream in) {
+      super(in, 1 << 16);
+    }
+
+    /** Bytes in the buffer: answers that can be read without waiting. */
+    synchronized int buffered() {
+      return count - pos;
+    }
   }
 }
