@@ -271,6 +271,27 @@ class ProcessPoolTest {
   }
 
   @Test
+  void bigTasksAndBigAnswersCrossingOnTheSamePipesDoNotDeadlock() {
+    // One worker holding two tasks: while it writes one 16 MB answer, the pool writes it the next
+    // 16 MB task from the thread that reads its answers. Both pipes fill unless the worker keeps
+    // reading while it writes.
+    ProcessPool pool = ProcessPool.create(1);
+    try {
+      List<TaskFuture<byte[]>> futures = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        byte[] payload = new byte[16 << 20];
+        payload[0] = (byte) i;
+        futures.add(pool.submit(() -> payload.clone()));
+      }
+      for (int i = 0; i < futures.size(); i++) {
+        assertThat(futures.get(i).result(Duration.ofMinutes(1))[0]).isEqualTo((byte) i);
+      }
+    } finally {
+      pool.shutdown(false, true);
+    }
+  }
+
+  @Test
   void sixtyFourMegabytesEachWay() {
     byte[] payload = new byte[64 << 20];
     payload[0] = 1;
