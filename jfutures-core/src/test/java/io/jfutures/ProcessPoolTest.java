@@ -312,6 +312,23 @@ class ProcessPoolTest {
   }
 
   @Test
+  void aTaskThatLeavesItsThreadInterruptedDoesNotHarmTheWorker() {
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      assertThat(
+              pool.submit(
+                      () -> {
+                        Thread.currentThread().interrupt();
+                        return 1;
+                      })
+                  .result())
+          .isEqualTo(1);
+      assertThat(pool.submit(() -> Thread.currentThread().isInterrupted()).result()).isFalse();
+      assertThat(pool.stats().workersCrashed()).isZero();
+      assertThat(pool.stats().workersStarted()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void systemExitFailsOnlyItsTaskAndThePoolGoesOn() {
     try (ProcessPool pool = ProcessPool.create(1)) {
       TaskFuture<Integer> exit =

@@ -7,7 +7,6 @@ import io.jfutures.WorkerCrashedException;
 import io.jfutures.base.Backend;
 import io.jfutures.base.Execution;
 import io.jfutures.codec.Codec;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -499,7 +498,7 @@ public final class ProcessBackend implements Backend {
     }
 
     private void readAnswers() {
-      AnswerStream answers = new AnswerStream(process.getInputStream());
+      Wire.Input answers = new Wire.Input(process.getInputStream());
       DataInputStream in = new DataInputStream(answers);
       try {
         Wire.Frame first = Wire.readFirst(in, line -> System.err.println("[" + name + "] " + line));
@@ -765,17 +764,5 @@ public final class ProcessBackend implements Backend {
       case 15 -> " (SIGTERM)";
       default -> "";
     };
-  }
-
-  /** A worker's stdout, buffered, saying how much of it is already read in. */
-  private static final class AnswerStream extends BufferedInputStream {
-    AnswerStream(java.io.InputStream in) {
-      super(in, 1 << 16);
-    }
-
-    /** Bytes in the buffer: answers that can be read without waiting. */
-    synchronized int buffered() {
-      return count - pos;
-    }
   }
 }

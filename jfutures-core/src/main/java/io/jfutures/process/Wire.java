@@ -1,8 +1,10 @@
 package io.jfutures.process;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * The frames a pool and its worker exchange over the worker's stdin and stdout: a magic number, a
@@ -47,6 +49,18 @@ final class Wire {
 
   /** A frame; its payload is the first {@code length} bytes of {@code payload}. */
   record Frame(byte kind, long id, byte[] payload, int length) {}
+
+  /** A buffered channel that tells how much it has already read in. */
+  static final class Input extends BufferedInputStream {
+    Input(InputStream in) {
+      super(in, 1 << 16);
+    }
+
+    /** Bytes read in and not yet taken. Only for a thread that reads, or while none does. */
+    int buffered() {
+      return count - pos;
+    }
+  }
 
   /** Bytes on a channel that are not a frame. */
   static final class StrayOutputException extends IOException {

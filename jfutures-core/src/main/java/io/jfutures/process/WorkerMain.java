@@ -3,7 +3,6 @@ package io.jfutures.process;
 import io.jfutures.Action;
 import io.jfutures.Task;
 import io.jfutures.codec.Codec;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,9 +11,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,16 +20,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * print reaches the pool's stderr and never the protocol. (A JVM warning goes there too: the pool
  * starts workers with {@code -Xlog} sent to stderr.)
  *
- * <p>A reader thread takes frames off stdin into a queue, so that a cancelled task can be skipped
- * before it starts; the main thread runs tasks one at a time in order, and flushes its answers
- * whenever it has nothing more queued, so that a run of short tasks shares writes (a flusher thread
+ * <p>The main thread runs tasks one at a time in the order they came, taking them from an {@link
+ * Inbox}: it reads stdin itself while it is idle, and a standby thread reads while a task runs
+ * long, so that a cancelled task can still be skipped before it starts. It flushes its answers
+ * whenever it has nothing more to run, so that a run of short tasks shares writes (a flusher thread
  * sends any answer left in the buffer within a millisecond). The worker exits when stdin closes
  * (the pool retired it) after finishing what it was sent, and at once if the pool's process
  * disappears.
  */
 public final class WorkerMain {
-  private static final Wire.Frame END = new Wire.Frame((byte) 0, 0, new byte[0], 0);
-
   private WorkerMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -43,12 +38,10 @@ public final class WorkerMain {
     PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
     System.setOut(stderr);
     System.setErr(stderr);
-    DataInputStream in =
-        new DataInputStream(
-            new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+    Wire.Input input = new Wire.Input(new FileInputStream(FileDescriptor.in));
     watchParent();
 
-    Wire.Frame init = Wire.read(in);
+    Wire.Frame init = Wire.read(new DataInputStream(input));
     Codec.Buffer buffer = new Codec.Buffer();
     try {
       Action initializer = (Action) Codec.decode(init.payload(), 0, init.length());
@@ -64,43 +57,24 @@ public final class WorkerMain {
     Wire.write(out, Wire.READY, 0, buffer.array(), 0);
     out.flush();
 
-    LinkedBlockingQueue<Wire.Frame> tasks = new LinkedBlockingQueue<>();
-    Set<Long> skipped = ConcurrentHashMap.newKeySet();
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  Wire.Frame frame = Wire.read(in);
-                  if (frame.kind() == Wire.SKIP) {
-                    skipped.add(frame.id());
-                  } else {
-                    tasks.add(frame);
-                  }
-                }
-              } catch (IOException closed) {
-                tasks.add(END);
-              }
-            },
-            "jfutures-worker-reader");
-    reader.setDaemon(true);
-    reader.start();
-
+    Inbox inbox = new Inbox(input);
     ReentrantLock writing = new ReentrantLock();
     Thread flusher = startFlusher(out, writing);
     while (true) {
-      Wire.Frame frame = tasks.take();
-      if (frame == END) {
+      Wire.Frame frame = inbox.next();
+      if (frame == null) {
         writing.lock();
         out.flush();
         System.exit(0);
       }
       buffer.reset();
-      byte kind = skipped.remove(frame.id()) ? Wire.SKIPPED : run(frame, buffer);
+      byte kind = inbox.skip(frame.id()) ? Wire.SKIPPED : run(frame, buffer);
+      // A task that left its thread interrupted must not spoil the next one's waits.
+      Thread.interrupted();
       writing.lock();
       try {
         Wire.write(out, kind, frame.id(), buffer.array(), kind == Wire.SKIPPED ? 0 : buffer.size());
-        if (tasks.isEmpty()) {
+        if (inbox.drained()) {
           out.flush();
           unflushed = false;
         } else if (!unflushed) {
