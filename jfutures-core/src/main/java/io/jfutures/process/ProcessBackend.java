@@ -48,8 +48,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * signal otherwise, unless it has retries left, in which case it goes back to the front of {@code
  * pending}), and the tasks behind it, which never started, go back to the front of {@code pending}
  * untouched. {@code cancel(true)} of a running task kills its worker; of a task not yet started
- * there, tells the worker to skip it. A worker that cannot start before any ever did, or three in a
- * row, breaks the pool instead of being restarted forever.
+ * there, tells the worker to skip it. The pool decides to kill under {@code lock} but signals
+ * after, so the task it killed for may finish first and the next one be hit as it begins: that one
+ * goes back to the front of {@code pending} too, as if it had not started. A worker that cannot
+ * start before any ever did, or three in a row, breaks the pool instead of being restarted forever.
  */
 public final class ProcessBackend implements Backend {
   static final long BATCH_BELOW_NANOS = 200_000;
@@ -708,6 +710,9 @@ public final class ProcessBackend implements Backend {
             failedTimeout.add(job);
           } else if (job == head && job == killedFor && killReason == CANCELLED) {
             continue;
+          } else if (job == head && killReason != 0) {
+            // Killed for a task that finished as the signal was sent: this one had only begun.
+            pending.addFirst(job);
           } else if (job == head && !expected) {
             if (job.attempts < settings.retries()) {
               job.attempts++;
