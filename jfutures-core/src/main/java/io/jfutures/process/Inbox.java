@@ -26,7 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Invariants, under {@code lock}: at most one thread reads stdin at a time ({@code reader});
  * {@code queued} holds tasks in the order they came; a SKIP's id is in {@code skipped} until its
- * task is taken. {@code turn} is written by the task thread only, and is odd while it runs a task.
+ * task is taken. (A SKIP can come before its task, when the pool cancels a task between handing it
+ * to this worker and writing it, so an id is kept whether or not its task has come.) {@code turn}
+ * is written by the task thread only, and is odd while it runs a task.
  */
 final class Inbox {
   /** How long a task runs before the standby starts reading for it. */
