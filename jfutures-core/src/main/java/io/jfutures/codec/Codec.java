@@ -475,9 +475,8 @@ public final class Codec {
 
   /** JDK serialization, length-prefixed. */
   private static void writeJava(Buffer out, Object value) throws IOException {
-    int lengthAt = out.claim(4);
-    try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
-      oos.writeObject(value);
+    try {
+      writeSerialized(out, value);
     } catch (NotSerializableException e) {
       NotSerializableException named =
           new NotSerializableException(
@@ -487,6 +486,17 @@ public final class Codec {
                   + ")");
       named.initCause(e);
       throw named;
+    }
+  }
+
+  /** {@code value}'s JDK serialized form after its length; if it fails, none of it stays. */
+  private static void writeSerialized(Buffer out, Object value) throws IOException {
+    int lengthAt = out.claim(4);
+    try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
+      oos.writeObject(value);
+    } catch (IOException e) {
+      out.truncate(lengthAt);
+      throw e;
     }
     INT_VIEW.set(out.array(), lengthAt, out.size() - lengthAt - 4);
   }
@@ -567,18 +577,11 @@ public final class Codec {
     StringWriter stack = new StringWriter();
     t.printStackTrace(new PrintWriter(stack));
     writeString(out, stack.toString());
-    int lengthAt = out.claim(4);
-    boolean serializable;
-    try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
-      oos.writeObject(t);
-      serializable = true;
+    try {
+      writeSerialized(out, t);
     } catch (IOException notSerializable) {
-      serializable = false;
+      out.writeInt(-1);
     }
-    if (!serializable) {
-      out.truncate(lengthAt + 4);
-    }
-    INT_VIEW.set(out.array(), lengthAt, serializable ? out.size() - lengthAt - 4 : -1);
   }
 
   private static Throwable readThrowableBody(Input in) throws IOException {
