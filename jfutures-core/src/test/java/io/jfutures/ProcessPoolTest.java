@@ -411,18 +411,10 @@ class ProcessPoolTest {
     }
   }
 
-  /**
-   * Announces {@code mine}, waits for {@code theirs} for at most 30 s, returns this worker's pid.
-   */
+  /** Announces {@code mine}, waits for {@code theirs}, returns this worker's pid. */
   private static long meet(String mine, String theirs) throws Exception {
     Files.writeString(Path.of(mine), "here");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Files.exists(Path.of(theirs))) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(theirs + " never started beside " + mine);
-      }
-      Thread.sleep(10);
-    }
+    awaitFile(Path.of(theirs));
     return pid();
   }
 
