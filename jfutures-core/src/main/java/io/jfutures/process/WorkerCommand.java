@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -88,10 +89,10 @@ final class WorkerCommand {
    * linked classes and lambda forms that a worker's first task needs: the first worker trains it
    * into a file of its own (its exit takes about a second longer, once), the pool moves that file
    * into place, and later workers map it. On JDK 19-24 a dynamic archive does the same for classes
-   * alone. One cache per JDK, class path and option set, in {@code $TMPDIR/jfutures-$USER/cds}.
+   * alone. One cache per JDK, class path and option set, in the user's private {@link CacheFolder}.
    * Caches accept only jars, so a class path with a directory (as under a build tool) goes without;
-   * so does a user who set {@code -Xshare} or a cache of their own, and a machine where the folder
-   * cannot be made.
+   * so does a user who set {@code -Xshare} or a cache of their own, and a machine where no folder
+   * of the user's own can be had.
    */
   static Sharing sharing(String classPath, List<String> jvmOptions) {
     int feature = Runtime.version().feature();
@@ -101,56 +102,67 @@ final class WorkerCommand {
                 o -> o.startsWith("-Xshare") || o.contains("SharedArchive") || o.contains("AOT"))) {
       return Sharing.NONE;
     }
-    // The key covers each jar's size and time: a rebuilt jar must never meet a cache of the old
-    // one.
+    // The class path names the cache; each jar's size and time are its version: a rebuilt jar
+    // must never meet a cache of the old one.
     StringBuilder jars = new StringBuilder();
+    StringBuilder versions = new StringBuilder();
     for (String entry : classPath.split(File.pathSeparator)) {
       File jar = new File(entry);
       if (!entry.endsWith(".jar") || !jar.isFile()) {
         return Sharing.NONE;
       }
-      jars.append(jar.getAbsolutePath()).append(':').append(jar.length()).append(':');
-      jars.append(jar.lastModified()).append(';');
+      jars.append(jar.getAbsolutePath()).append(';');
+      versions.append(jar.length()).append(':').append(jar.lastModified()).append(';');
     }
     try {
-      Path dir =
-          Path.of(
-              System.getProperty("java.io.tmpdir"),
-              "jfutures-" + System.getProperty("user.name"),
-              "cds");
-      Files.createDirectories(dir);
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String part :
-          List.of(
-              System.getProperty("java.home"),
-              System.getProperty("java.vm.version"),
-              jars.toString(),
-              String.join("\u0000", jvmOptions))) {
-        sha.update(part.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
+      Path dir = CacheFolder.forWorkers().orElse(null);
+      if (dir == null) {
+        return Sharing.NONE;
       }
-      String key = HexFormat.of().formatHex(sha.digest(), 0, 12);
+      String name =
+          "worker-"
+              + hash(System.getProperty("java.home"), jars.toString())
+              + "-"
+              + hash(
+                  System.getProperty("java.vm.version"),
+                  versions.toString(),
+                  String.join("\u0000", jvmOptions));
       if (feature < 25) {
+        Path archive = dir.resolve(name + ".jsa");
+        if (!CacheFolder.trusted(archive)) {
+          if (Files.exists(archive, LinkOption.NOFOLLOW_LINKS)) {
+            return Sharing.NONE;
+          }
+          CacheFolder.prune(dir, archive);
+        }
         return new Sharing(
-            List.of(
-                "-XX:SharedArchiveFile=" + dir.resolve("worker-" + key + ".jsa"),
-                "-XX:+AutoCreateSharedArchive"),
+            List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive"),
             null,
             null);
       }
-      Path cache = dir.resolve("worker-" + key + ".aot");
-      if (Files.isRegularFile(cache)) {
+      Path cache = dir.resolve(name + ".aot");
+      if (CacheFolder.trusted(cache)) {
         return new Sharing(List.of("-XX:AOTCache=" + cache), null, null);
       }
-      if (!TRAINING.compareAndSet(false, true)) {
+      if (Files.exists(cache, LinkOption.NOFOLLOW_LINKS) || !TRAINING.compareAndSet(false, true)) {
         return Sharing.NONE;
       }
-      Path trained = dir.resolve("worker-" + key + "." + ProcessHandle.current().pid() + ".aot");
+      CacheFolder.prune(dir, cache);
+      Path trained = dir.resolve(name + "." + ProcessHandle.current().pid() + ".aot");
       return new Sharing(
           List.of("-XX:AOTCacheOutput=" + trained, "-Xlog:aot*=error:stderr"), trained, cache);
-    } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+    } catch (NoSuchAlgorithmException | RuntimeException e) {
       return Sharing.NONE;
     }
+  }
+
+  private static String hash(String... parts) throws NoSuchAlgorithmException {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    for (String part : parts) {
+      sha.update(part.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+    }
+    return HexFormat.of().formatHex(sha.digest(), 0, 8);
   }
 
   /**
