@@ -258,6 +258,29 @@ class ProcessPoolTest {
   }
 
   @Test
+  void aWorkerWhoseFrameClaimsTwoGigabytesAndSendsTenBytesFailsItsTaskNotThePool() {
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      TaskFuture<Integer> f =
+          pool.submit(
+              () -> {
+                java.io.DataOutputStream raw =
+                    new java.io.DataOutputStream(
+                        new java.io.FileOutputStream(java.io.FileDescriptor.out));
+                raw.writeShort(0xFACE);
+                raw.writeByte(12);
+                raw.writeLong(1);
+                raw.writeInt(Integer.MAX_VALUE);
+                raw.write(new byte[10]);
+                raw.flush();
+                Runtime.getRuntime().halt(3);
+                return 1;
+              });
+      assertThat(f.exception(Duration.ofMinutes(1))).isInstanceOf(WorkerCrashedException.class);
+      assertThat(pool.submit(() -> "fine again").result()).isEqualTo("fine again");
+    }
+  }
+
+  @Test
   void aWorkerCanBeProfiledWithJfr(@TempDir Path dir) {
     Path recording = dir.resolve("worker.jfr");
     try (ProcessPool pool =

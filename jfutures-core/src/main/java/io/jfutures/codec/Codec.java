@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -167,6 +168,10 @@ public final class Codec {
 
     long readLong() throws EOFException {
       return (long) LONG_VIEW.get(bytes, take(8));
+    }
+
+    int remaining() {
+      return end - position;
     }
 
     /** The next {@code n} bytes as a stream of their own; the caller reads them all or none. */
@@ -335,10 +340,18 @@ public final class Codec {
     return decode(bytes, 0, bytes.length);
   }
 
-  /** Decodes one value from {@code length} bytes of {@code bytes}, read in place. */
+  /**
+   * Decodes one value from {@code length} bytes of {@code bytes}, read in place. Corrupt bytes fail
+   * with an {@link IOException} (or {@link ClassNotFoundException} for a class this JVM lacks),
+   * never with what a decoder happened to throw, and never allocate more than the bytes could hold.
+   */
   public static Object decode(byte[] bytes, int offset, int length)
       throws IOException, ClassNotFoundException {
-    return read(new Input(bytes, offset, length));
+    try {
+      return read(new Input(bytes, offset, length));
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new IOException("corrupt stream: " + e, e);
+    }
   }
 
   /**
@@ -417,8 +430,11 @@ public final class Codec {
   private static Object[] readArray(Input in) throws IOException, ClassNotFoundException {
     byte tag = in.readByte();
     int length = in.readInt();
-    if (length < 0) {
-      throw new EOFException("corrupt stream: an array of " + length + " elements");
+    // Every element takes at least one byte, so a length beyond what is left is a lie, and
+    // believing it would allocate what the stream only claims.
+    if (length < 0 || length > in.remaining()) {
+      throw new EOFException(
+          "corrupt stream: an array of " + length + " elements in " + in.remaining() + " bytes");
     }
     Object[] values = new Object[length];
     switch (tag) {
@@ -502,7 +518,8 @@ public final class Codec {
   }
 
   private static Object readJava(Input in) throws IOException, ClassNotFoundException {
-    try (ObjectInputStream ois = new PoolObjectInputStream(in.stream(in.readInt()))) {
+    int length = in.readInt();
+    try (ObjectInputStream ois = new PoolObjectInputStream(in.stream(length), length)) {
       return ois.readObject();
     }
   }
@@ -545,7 +562,11 @@ public final class Codec {
     String implMethodName = readString(in);
     String implMethodSignature = readString(in);
     String instantiatedMethodType = readString(in);
-    Object[] captured = new Object[in.readInt()];
+    int capturedCount = in.readInt();
+    if (capturedCount < 0 || capturedCount > in.remaining()) {
+      throw new EOFException("corrupt stream: a lambda capturing " + capturedCount + " values");
+    }
+    Object[] captured = new Object[capturedCount];
     for (int i = 0; i < captured.length; i++) {
       captured[i] = read(in);
     }
@@ -590,7 +611,7 @@ public final class Codec {
     String stack = readString(in);
     int length = in.readInt();
     if (length >= 0) {
-      try (ObjectInputStream ois = new PoolObjectInputStream(in.stream(length))) {
+      try (ObjectInputStream ois = new PoolObjectInputStream(in.stream(length), length)) {
         return (Throwable) ois.readObject();
       } catch (IOException | ClassNotFoundException | ClassCastException unreadable) {
         // fall through to the stand-in
@@ -601,8 +622,16 @@ public final class Codec {
 
   /** Resolves classes through the context class loader, where user classes may live. */
   private static final class PoolObjectInputStream extends ObjectInputStream {
-    PoolObjectInputStream(InputStream in) throws IOException {
+    /**
+     * A stream of {@code length} bytes. Its filter refuses arrays longer than the stream (each
+     * element takes a byte at least), so that a corrupt length is not allocated before it is found
+     * out; a JVM-wide filter the user set still applies.
+     */
+    PoolObjectInputStream(InputStream in, int length) throws IOException {
       super(in);
+      ObjectInputFilter bound = ObjectInputFilter.Config.createFilter("maxarray=" + length);
+      ObjectInputFilter global = ObjectInputFilter.Config.getSerialFilter();
+      setObjectInputFilter(global == null ? bound : ObjectInputFilter.merge(bound, global));
     }
 
     @Override

@@ -518,7 +518,7 @@ public final class ProcessBackend implements Backend {
             default -> throw new IOException("unknown frame kind " + frame.kind());
           }
         }
-      } catch (IOException | RuntimeException endOfWorker) {
+      } catch (IOException | RuntimeException | OutOfMemoryError endOfWorker) {
         String stray = null;
         if (endOfWorker instanceof Wire.StrayOutputException e) {
           // A crashing JVM prints its report on stdout: let it finish dying, to learn the signal.

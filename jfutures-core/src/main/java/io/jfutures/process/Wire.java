@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * The frames a pool and its worker exchange over the worker's stdin and stdout: a magic number, a
@@ -44,6 +45,9 @@ final class Wire {
   static final byte SKIPPED = 14;
 
   private static final byte[] NO_SPARE = new byte[0];
+
+  /** A big payload's first allocation; it doubles as its bytes arrive. */
+  private static final int FIRST_READ = 1 << 20;
 
   private Wire() {}
 
@@ -131,9 +135,32 @@ final class Wire {
     if (length < 0) {
       throw new StrayOutputException("a frame with a negative length (" + length + ")");
     }
-    byte[] payload = length <= spare.length ? spare : new byte[length];
-    in.readFully(payload, 0, length);
+    byte[] payload;
+    if (length <= spare.length) {
+      payload = spare;
+      in.readFully(payload, 0, length);
+    } else {
+      payload = readGrowing(in, length);
+    }
     return new Frame(kind, id, payload, length);
+  }
+
+  /**
+   * The payload of a frame too big for the spare array, in an array that grows as its bytes arrive:
+   * a length field that claims gigabytes costs memory only as the bytes come, and a channel that
+   * ends early fails with {@link java.io.EOFException} having allocated at most twice what it sent.
+   */
+  private static byte[] readGrowing(DataInputStream in, int length) throws IOException {
+    byte[] payload = new byte[Math.min(length, FIRST_READ)];
+    int filled = 0;
+    while (true) {
+      in.readFully(payload, filled, payload.length - filled);
+      filled = payload.length;
+      if (filled == length) {
+        return payload;
+      }
+      payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * filled));
+    }
   }
 
   /** Describes stray bytes: what was read and what else is already waiting, as text. */
