@@ -67,6 +67,7 @@ def main():
     p = make("RGB", rng).convert("P", palette=Image.ADAPTIVE)
     p.save("palette.png")
     Image.new("I;16", (8, 8), 4000).save("gray16.png")
+    Image.new("CMYK", (8, 8), (10, 20, 30, 40)).save("cmyk.jpg")
     with open("VERSION", "w") as f:
         f.write(f"Pillow {__version__}\n")
 

@@ -25,7 +25,28 @@ public final class ImageFiles {
       "CMYK JPEG images are not supported; convert the image to RGB first";
   static final String TRUNCATED_MESSAGE = "image file is truncated";
 
+  /**
+   * The most pixels an image may declare unless the user says otherwise: Pillow's limit, where its
+   * {@code DecompressionBombError} starts (178,956,970).
+   */
+  public static final long DEFAULT_MAX_PIXELS = ImageHeader.DEFAULT_MAX_PIXELS;
+
+  /** The largest file a byte array can hold, and so the most the tool reads whatever the limit. */
+  private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
   private ImageFiles() {}
+
+  /**
+   * The largest file an image of at most {@code maxPixels} pixels could be (0: no pixel limit):
+   * eight bytes a pixel, more than an uncompressed 8-bit RGBA PNG or a JPEG of random noise at
+   * quality 100 takes, plus 64 MiB for metadata.
+   */
+  public static long maxFileBytes(long maxPixels) {
+    if (maxPixels <= 0 || maxPixels > MAX_FILE_BYTES / 8) {
+      return MAX_FILE_BYTES;
+    }
+    return Math.min(MAX_FILE_BYTES, 8 * maxPixels + (64 << 20));
+  }
 
   /** The encoded formats the tool reads and writes. */
   public enum Format {
@@ -116,14 +137,49 @@ public final class ImageFiles {
     return true;
   }
 
+  /** {@link #decode(byte[], JpegCodec, long)} within {@link #DEFAULT_MAX_PIXELS}. */
+  public static Image decode(byte[] data, JpegCodec jpeg) {
+    return decode(data, jpeg, DEFAULT_MAX_PIXELS);
+  }
+
   /**
    * Decodes a JPEG or PNG file's bytes into Pillow's mode for it; {@code jpeg} may be null for PNG.
+   * The header is checked against the limits before any decoder sees the bytes.
+   *
+   * @param maxPixels the most pixels the image may declare; 0 for no limit
+   * @throws ImageException saying what is wrong with the file, whatever the decoder threw
    */
-  public static Image decode(byte[] data, JpegCodec jpeg) {
-    return switch (formatOf(data)) {
-      case JPEG -> jpeg.decode(data);
-      case PNG -> decodePng(data);
-    };
+  public static Image decode(byte[] data, JpegCodec jpeg, long maxPixels) {
+    Format format = formatOf(data);
+    ImageHeader header = format == Format.JPEG ? ImageHeader.jpeg(data) : ImageHeader.png(data);
+    if (header != null) {
+      header.check(maxPixels);
+    }
+    try {
+      return switch (format) {
+        case JPEG -> jpeg.decode(data);
+        case PNG -> decodePng(data);
+      };
+    } catch (ImageException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Decoders throw assorted unchecked exceptions at malformed data; the user needs only what
+      // the decoder said, not which of its classes said it.
+      throw new ImageException(
+          "corrupt " + format + " image: the decoder could not read it (" + said(e) + ")", e);
+    } catch (OutOfMemoryError e) {
+      throw new ImageException(
+          "not enough memory to decode this image"
+              + (header == null ? "" : " of " + header.width() + "x" + header.height() + " pixels")
+              + "; lower --max-pixels to refuse such images, or give the workers more memory",
+          e);
+    }
+  }
+
+  /** An exception's message for a user, without its class name; never empty. */
+  static String said(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? "no reason given" : message;
   }
 
   /**

@@ -44,6 +44,17 @@ final class Rasters {
     return new BufferedImage(model, raster, false, null);
   }
 
+  private static String spaceName(int type) {
+    return switch (type) {
+      case ColorSpace.TYPE_YCbCr -> "YCbCr";
+      case ColorSpace.TYPE_Lab -> "CIE Lab";
+      case ColorSpace.TYPE_XYZ -> "CIE XYZ";
+      case ColorSpace.TYPE_HSV -> "HSV";
+      case ColorSpace.TYPE_CMY -> "CMY";
+      default -> "this colour space's (" + type + ")";
+    };
+  }
+
   /** Copies an 8-bit grayscale or RGB image, with or without alpha, into an {@link Image}. */
   static Image toImage(BufferedImage image) {
     ColorModel model = image.getColorModel();
@@ -63,9 +74,11 @@ final class Rasters {
       mode = alpha ? Image.Mode.LA : Image.Mode.L;
     } else if (spaceType == ColorSpace.TYPE_RGB) {
       mode = alpha ? Image.Mode.RGBA : Image.Mode.RGB;
+    } else if (spaceType == ColorSpace.TYPE_CMYK) {
+      throw new ImageException(ImageFiles.CMYK_MESSAGE);
     } else {
       throw new ImageException(
-          "colour space " + spaceType + " is not supported; only grayscale and RGB images are");
+          spaceName(spaceType) + " images are not supported; only grayscale and RGB images are");
     }
     int width = image.getWidth();
     int height = image.getHeight();

@@ -36,6 +36,13 @@ public final class TurboJpeg implements JpegCodec {
   private static final int TJCS_CMYK = 3;
   private static final int TJCS_YCCK = 4;
   private static final int TJFLAG_ACCURATEDCT = 4096;
+
+  /**
+   * Refuse progressive JPEGs of more than 500 scans (libjpeg-turbo 2.1+; older versions ignore it).
+   * {@link ImageHeader} counts scans first for both codecs; this guards the count's edge.
+   */
+  private static final int TJFLAG_LIMITSCANS = 32768;
+
   private static final int TJERR_WARNING = 0;
 
   /** The system property that names the library to load instead of its usual names. */
@@ -256,7 +263,7 @@ public final class TurboJpeg implements JpegCodec {
                     0,
                     height,
                     mode == Image.Mode.L ? TJPF_GRAY : TJPF_RGB,
-                    0);
+                    TJFLAG_LIMITSCANS);
       } catch (Throwable e) {
         throw failure(e);
       }
