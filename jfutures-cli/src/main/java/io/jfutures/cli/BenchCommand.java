@@ -7,6 +7,7 @@ import io.jfutures.TaskFailedException;
 import io.jfutures.TaskFuture;
 import io.jfutures.ThreadPool;
 import io.jfutures.cli.image.Filter;
+import io.jfutures.cli.image.ImageFiles;
 import io.jfutures.cli.image.ImageJob;
 import io.jfutures.cli.image.JpegCodec;
 import java.io.IOException;
@@ -255,13 +256,14 @@ final class BenchCommand implements Callable<Integer> {
       List<ImageJob> jobs = new ArrayList<>();
       for (Path file : files) {
         jobs.add(
-            new ImageJob(
+            ImageJob.of(
                 file.toAbsolutePath().toString(),
                 scratch.resolve(file.getFileName()).toString(),
                 Filter.CONTOUR,
                 null,
                 75,
-                JpegCodec.Choice.AUTO));
+                JpegCodec.Choice.AUTO,
+                ImageFiles.DEFAULT_MAX_PIXELS));
       }
       long t = System.nanoTime();
       for (ImageJob job : jobs) {

@@ -11,9 +11,15 @@ import io.jfutures.hazelcast.ClusterPool;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.MalformedURLException;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,6 +125,7 @@ final class ClusterCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
       }
+      checkAddresses(join);
       if (port != null) {
         config.getNetworkConfig().setPortAutoIncrement(false);
       }
@@ -179,6 +186,61 @@ final class ClusterCommand implements Runnable {
               });
       stopped.await();
       return Main.OK;
+    }
+
+    /**
+     * Refuses, before Hazelcast starts (and logs pages about it), members whose host does not
+     * resolve, a bind address that is not this machine's, and a port that is taken.
+     */
+    private void checkAddresses(List<String> join) {
+      for (String member : join) {
+        int colon = member.lastIndexOf(':');
+        String host =
+            colon >= 0 && member.indexOf(':') == colon ? member.substring(0, colon) : member;
+        try {
+          InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+          throw usage("--members: host '" + host + "' cannot be resolved");
+        }
+      }
+      InetAddress address;
+      try {
+        address = InetAddress.getByName(bind);
+      } catch (UnknownHostException e) {
+        throw usage("--bind: host '" + bind + "' cannot be resolved");
+      }
+      try {
+        if (!address.isAnyLocalAddress()
+            && !address.isLoopbackAddress()
+            && NetworkInterface.getByInetAddress(address) == null) {
+          throw usage(
+              "--bind "
+                  + bind
+                  + ": not an address of this machine; give one of its own (see 'ip address')"
+                  + " or 0.0.0.0");
+        }
+      } catch (SocketException e) {
+        throw usage(
+            "--bind " + bind + ": cannot list this machine's addresses (" + e.getMessage() + ")");
+      }
+      if (port != null) {
+        try (ServerSocket probe = new ServerSocket()) {
+          probe.bind(new InetSocketAddress(address, port));
+        } catch (IOException e) {
+          throw usage(
+              "--port "
+                  + port
+                  + " on "
+                  + bind
+                  + " cannot be used: "
+                  + e.getMessage().toLowerCase(java.util.Locale.ROOT)
+                  + " (another member or program has it?)");
+        }
+      }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+      return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     private List<String> defaultMembers() {

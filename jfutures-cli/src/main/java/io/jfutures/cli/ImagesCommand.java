@@ -18,7 +18,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,8 +32,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -149,6 +157,25 @@ final class ImagesCommand implements Callable<Integer> {
   boolean quiet;
 
   @Option(
+      names = "--max-pixels",
+      paramLabel = "N",
+      description =
+          "Refuse images that declare more pixels than this, before decoding them, as Pillow"
+              + " refuses decompression bombs; 0 for no limit (default: Pillow's, ${DEFAULT-VALUE}).")
+  long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
+      converter = DurationText.class,
+      description =
+          "Give up on an image that takes longer than this (500ms, 30s, 5m, 1h; 0 for never): its"
+              + " worker is stopped, it is reported failed and the others go on (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(
       names = "--codec",
       paramLabel = "auto|turbojpeg|imageio",
       defaultValue = "auto",
@@ -168,12 +195,47 @@ final class ImagesCommand implements Callable<Integer> {
     }
   }
 
-  private record Planned(String input, ImageJob job) {}
+  /** Reads {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, plain seconds, or ISO-8601. */
+  static final class DurationText implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String text = value.strip().toLowerCase(Locale.ROOT);
+      try {
+        if (text.startsWith("pt")) {
+          return Duration.parse(text);
+        }
+        for (String unit : List.of("ms", "s", "m", "h")) {
+          if (text.endsWith(unit) && !(unit.equals("s") && text.endsWith("ms"))) {
+            long n = Long.parseLong(text.substring(0, text.length() - unit.length()).strip());
+            return switch (unit) {
+              case "ms" -> Duration.ofMillis(n);
+              case "s" -> Duration.ofSeconds(n);
+              case "m" -> Duration.ofMinutes(n);
+              default -> Duration.ofHours(n);
+            };
+          }
+        }
+        return Duration.ofSeconds(Long.parseLong(text));
+      } catch (RuntimeException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a duration; write it as 500ms, 30s, 5m or 1h (0 for none)");
+      }
+    }
+  }
+
+  /**
+   * An image to process: where it came from, its job, and the identity of the file its output name
+   * held before the run (null if none), by which a file this run wrote is told apart.
+   */
+  private record Planned(String input, ImageJob job, Object outputBefore) {}
 
   private PrintWriter err;
   private volatile boolean interrupted;
   private volatile List<TaskFuture<ImageJob.Done>> running = List.of();
   private final CountDownLatch finished = new CountDownLatch(1);
+
+  /** The images abandoned by the thread pool's timeout: their futures were cancelled. */
+  private final Set<TaskFuture<ImageJob.Done>> abandoned = ConcurrentHashMap.newKeySet();
 
   @Override
   public Integer call() {
@@ -185,6 +247,12 @@ final class ImagesCommand implements Callable<Integer> {
     if (quality < 1 || quality > 100) {
       throw usage("--quality must be between 1 and 100, was " + quality);
     }
+    if (maxPixels < 0) {
+      throw usage("--max-pixels must be 0 (no limit) or more, was " + maxPixels);
+    }
+    if (timeout.isNegative()) {
+      throw usage("--timeout must be 0 (none) or more, was " + timeout);
+    }
     if (codec == JpegCodec.Choice.TURBOJPEG && TurboJpeg.libraryProblem() != null) {
       throw usage("--codec turbojpeg: " + TurboJpeg.libraryProblem());
     }
@@ -193,16 +261,27 @@ final class ImagesCommand implements Callable<Integer> {
     } catch (FileAlreadyExistsException e) {
       throw usage("--out " + out + " is a file, not a folder");
     } catch (IOException e) {
-      throw usage("--out " + out + ": cannot create the folder (" + e + ")");
+      throw usage("--out " + out + ": cannot create the folder (" + e.getMessage() + ")");
     }
 
-    ImageInputs.Found found = ImageInputs.scan(inputs, recursive);
+    ImageInputs.Found found = ImageInputs.scan(inputs, recursive, out);
+    for (String note : found.notes()) {
+      err.println("jfutures: note: " + note);
+    }
     List<String> failures = new ArrayList<>();
     for (ImageInputs.Problem problem : found.problems()) {
       failures.add(problem.input() + ": " + problem.reason());
       err.println("jfutures: " + problem.input() + ": " + problem.reason());
     }
     List<Planned> planned = plan(found.sources(), failures);
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (workers > cores && !quiet) {
+      err.printf(
+          "jfutures: note: --workers %d is more than this machine's %d CPUs; more workers than"
+              + " CPUs are unlikely to help.%n",
+          workers, cores);
+    }
+    int poolSize = Math.max(1, Math.min(workers, planned.size()));
     err.flush();
 
     long start = System.nanoTime();
@@ -211,13 +290,15 @@ final class ImagesCommand implements Callable<Integer> {
     String task = filter.name();
     Thread hook = new Thread(this::interrupt, "jfutures-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Pool workersPool = newPool();
-        Progress progress =
-            Progress.create(err, task, planned.size(), quiet, Progress.onTerminal())) {
+    Pool workersPool = newPool(poolSize);
+    ScheduledExecutorService alarms =
+        pool == PoolKind.THREAD && timeout.isPositive() ? alarms() : null;
+    try (Progress progress =
+        Progress.create(err, task, planned.size(), quiet, Progress.onTerminal())) {
       List<TaskFuture<ImageJob.Done>> futures = new ArrayList<>(planned.size());
       Map<TaskFuture<ImageJob.Done>, Planned> byFuture = new HashMap<>();
       for (Planned p : planned) {
-        TaskFuture<ImageJob.Done> future = workersPool.submit(p.job()::run);
+        TaskFuture<ImageJob.Done> future = submit(workersPool, p.job(), alarms);
         futures.add(future);
         byFuture.put(future, p);
       }
@@ -234,7 +315,11 @@ final class ImagesCommand implements Callable<Integer> {
           }
           done++;
         } catch (CancellationException e) {
-          // interrupted: counted below
+          if (abandoned.contains(future) && !interrupted) {
+            String line = p.input() + ": " + tookTooLong("it was abandoned");
+            failures.add(line);
+            progress.message("jfutures: " + line);
+          }
         } catch (ExecutionException e) {
           if (!interrupted) {
             String line = p.input() + ": " + reason(e.getCause());
@@ -248,7 +333,8 @@ final class ImagesCommand implements Callable<Integer> {
         progress.step();
       }
       if (interrupted) {
-        workersPool.shutdown(true, true);
+        stop(workersPool);
+        done = written(planned);
         for (Planned p : planned) {
           try {
             Files.deleteIfExists(p.job().partialFile());
@@ -258,6 +344,15 @@ final class ImagesCommand implements Callable<Integer> {
         }
       }
     } finally {
+      if (alarms != null) {
+        alarms.shutdownNow();
+      }
+      if (abandoned.isEmpty()) {
+        workersPool.close();
+      } else {
+        // Threads stuck on an abandoned image cannot be stopped; the JVM's exit ends them.
+        workersPool.shutdown(false, true);
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
@@ -265,10 +360,10 @@ final class ImagesCommand implements Callable<Integer> {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    int total = planned.size() + found.problems().size();
+    int total = found.sources().size() + found.problems().size();
     if (interrupted) {
       err.printf(
-          "jfutures: interrupted: %d of %d images done in %.2f s; unfinished images were not"
+          "jfutures: interrupted: %d of %d images written in %.2f s; unfinished images were not"
               + " written.%n",
           done, total, seconds);
       err.flush();
@@ -294,7 +389,7 @@ final class ImagesCommand implements Callable<Integer> {
           seconds,
           done / Math.max(seconds, 1e-9),
           pool.name().toLowerCase(Locale.ROOT),
-          workers,
+          poolSize,
           jpegCodecs.isEmpty() ? "" : ", " + String.join(" and ", jpegCodecs),
           failures.size(),
           out);
@@ -304,6 +399,91 @@ final class ImagesCommand implements Callable<Integer> {
     return failures.isEmpty() ? Main.OK : Main.SOME_FAILED;
   }
 
+  /**
+   * Submits the job. On the process pool the pool's own task timeout stops it; on the thread pool
+   * an alarm set when the job starts cancels its future, which interrupts the thread (a job checks
+   * before it writes) and reports the image at once, even if the thread stays stuck.
+   */
+  private TaskFuture<ImageJob.Done> submit(
+      Pool workersPool, ImageJob job, ScheduledExecutorService alarms) {
+    if (alarms == null) {
+      return workersPool.submit(job::run);
+    }
+    CompletableFuture<TaskFuture<ImageJob.Done>> self = new CompletableFuture<>();
+    TaskFuture<ImageJob.Done> future =
+        workersPool.submit(
+            () -> {
+              ScheduledFuture<?> alarm =
+                  alarms.schedule(
+                      () -> self.thenAccept(this::abandon),
+                      timeout.toNanos(),
+                      TimeUnit.NANOSECONDS);
+              try {
+                return job.run();
+              } finally {
+                alarm.cancel(false);
+              }
+            });
+    self.complete(future);
+    return future;
+  }
+
+  private void abandon(TaskFuture<ImageJob.Done> future) {
+    abandoned.add(future);
+    if (!future.cancel(true)) {
+      abandoned.remove(future);
+    }
+  }
+
+  private static ScheduledExecutorService alarms() {
+    return Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("jfutures-image-timeout").factory());
+  }
+
+  /** Stops the pool after an interrupt, waiting a little for running images to end. */
+  private static void stop(Pool workersPool) {
+    Thread stopping = Thread.ofPlatform().daemon().start(() -> workersPool.shutdown(true, true));
+    try {
+      stopping.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How many outputs this run wrote: those whose file is not the one their name held before. */
+  private static int written(List<Planned> planned) {
+    int written = 0;
+    for (Planned p : planned) {
+      Object now = fileKey(Path.of(p.job().output()));
+      if (now != null && !now.equals(p.outputBefore())) {
+        written++;
+      }
+    }
+    return written;
+  }
+
+  /** The identity of the file at {@code path} (not following a link), or null if none. */
+  private static Object fileKey(Path path) {
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return attributes.fileKey() != null
+          ? attributes.fileKey()
+          : List.of(attributes.lastModifiedTime(), attributes.size());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private String tookTooLong(String what) {
+    return "took longer than the --timeout of " + timeoutText() + "; " + what;
+  }
+
+  private String timeoutText() {
+    String text = timeout.toString().substring(2).toLowerCase(Locale.ROOT);
+    return text.isEmpty() ? "0s" : text;
+  }
+
   /** Gives each source its output path, refusing clashes and overwriting an input. */
   private List<Planned> plan(List<ImageInputs.Source> sources, List<String> failures) {
     Set<Path> inputsSeen = new HashSet<>();
@@ -311,6 +491,7 @@ final class ImagesCommand implements Callable<Integer> {
       inputsSeen.add(ImageInputs.identity(source.path()));
     }
     Map<Path, String> outputs = new HashMap<>();
+    Set<Path> folders = new HashSet<>();
     List<Planned> planned = new ArrayList<>(sources.size());
     ImageFiles.Format forced =
         switch (format) {
@@ -322,17 +503,13 @@ final class ImagesCommand implements Callable<Integer> {
       String input = source.path().toString();
       Path target = out.resolve(renamed(source.relativeName(), forced));
       Path key = ImageInputs.identity(target);
-      String problem = null;
+      String problem;
       if (inputsSeen.contains(key)) {
         problem = "its output " + target + " is an input; choose another --out or --format";
       } else if (outputs.containsKey(key)) {
         problem = "its output " + target + " is also the output of " + outputs.get(key);
       } else {
-        try {
-          Files.createDirectories(target.getParent());
-        } catch (IOException e) {
-          problem = "cannot create " + target.getParent() + " (" + e + ")";
-        }
+        problem = makeFolders(target.getParent(), folders);
       }
       if (problem != null) {
         failures.add(input + ": " + problem);
@@ -343,15 +520,50 @@ final class ImagesCommand implements Callable<Integer> {
       planned.add(
           new Planned(
               input,
-              new ImageJob(
+              ImageJob.of(
                   source.path().toAbsolutePath().toString(),
                   target.toAbsolutePath().toString(),
                   filter,
                   forced,
                   quality,
-                  codec)));
+                  codec,
+                  maxPixels),
+              fileKey(target)));
     }
     return planned;
+  }
+
+  /**
+   * Creates the folders from {@code --out} down to {@code folder}, never through a symbolic link:
+   * one planted in a shared output tree would send outputs elsewhere. Returns the problem, or null.
+   */
+  private String makeFolders(Path folder, Set<Path> made) {
+    if (made.contains(folder)) {
+      return null;
+    }
+    Path at = out;
+    for (Path part : out.relativize(folder)) {
+      at = at.resolve(part);
+      if (part.toString().isEmpty() || made.contains(at)) {
+        continue;
+      }
+      try {
+        if (Files.isSymbolicLink(at)) {
+          return at + " is a symbolic link; outputs are never written through one";
+        }
+        try {
+          Files.createDirectory(at);
+        } catch (FileAlreadyExistsException e) {
+          if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+            return at + " is in the way: it is not a folder";
+          }
+        }
+      } catch (IOException e) {
+        return "cannot create " + at + " (" + e.getMessage() + ")";
+      }
+      made.add(at);
+    }
+    return null;
   }
 
   private static Path renamed(Path relative, ImageFiles.Format format) {
@@ -364,7 +576,7 @@ final class ImagesCommand implements Callable<Integer> {
     return relative.resolveSibling(stem + "." + format.extension());
   }
 
-  private Pool newPool() {
+  private Pool newPool(int size) {
     return switch (pool) {
       case PROCESS -> {
         List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
@@ -372,12 +584,14 @@ final class ImagesCommand implements Callable<Integer> {
         if (library != null) {
           options.add("-D" + TurboJpeg.LIBRARY_PROPERTY + "=" + library);
         }
-        yield ProcessPool.builder()
-            .maxWorkers(workers)
-            .jvmOptions(options.toArray(String[]::new))
-            .build();
+        ProcessPool.Builder builder =
+            ProcessPool.builder().maxWorkers(size).jvmOptions(options.toArray(String[]::new));
+        if (timeout.isPositive()) {
+          builder.taskTimeout(timeout);
+        }
+        yield builder.build();
       }
-      case THREAD -> ThreadPool.builder().maxWorkers(workers).threadNamePrefix("images").build();
+      case THREAD -> ThreadPool.builder().maxWorkers(size).threadNamePrefix("images").build();
     };
   }
 
@@ -398,10 +612,14 @@ final class ImagesCommand implements Callable<Integer> {
     }
   }
 
-  private static String reason(Throwable failure) {
+  /** What went wrong with an image, for the user: never a Java class name. */
+  private String reason(Throwable failure) {
     Throwable cause = failure;
     while (cause != null && !(cause instanceof ImageException)) {
-      if (cause instanceof WorkerCrashedException || cause instanceof TaskTimeoutException) {
+      if (cause instanceof TaskTimeoutException) {
+        return tookTooLong("its worker was stopped");
+      }
+      if (cause instanceof WorkerCrashedException) {
         return cause.getMessage();
       }
       cause = cause.getCause();
@@ -410,7 +628,10 @@ final class ImagesCommand implements Callable<Integer> {
       return cause.getMessage();
     }
     Throwable root = failure.getCause() != null ? failure.getCause() : failure;
-    return root.toString();
+    String message = root.getMessage();
+    return "failed unexpectedly"
+        + (message == null || message.isBlank() ? "" : ": " + message)
+        + " (please report this)";
   }
 
   private CommandLine.ParameterException usage(String message) {

@@ -1,6 +1,10 @@
 package io.jfutures.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,6 +43,27 @@ public final class Main implements Runnable {
     line.setCaseInsensitiveEnumValuesAllowed(true);
     line.setOut(out);
     line.setErr(err);
+    CommandLine.IParameterExceptionHandler standard = line.getParameterExceptionHandler();
+    line.setParameterExceptionHandler(
+        (e, arguments) -> {
+          int code = standard.handleParseException(e, arguments);
+          for (String argument : arguments) {
+            if (argument.equals("--")) {
+              break;
+            }
+            if (argument.length() > 1 && argument.startsWith("-") && isFile(argument)) {
+              err.println(
+                  "jfutures: '"
+                      + argument
+                      + "' is a file, but a name starting with '-' reads as an option: put '--'"
+                      + " before such names (... --out DIR -- "
+                      + argument
+                      + "), or write it as ./"
+                      + argument);
+            }
+          }
+          return code;
+        });
     line.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("jfutures: " + e);
@@ -46,6 +71,14 @@ public final class Main implements Runnable {
           return SOME_FAILED;
         });
     return line.execute(args);
+  }
+
+  private static boolean isFile(String name) {
+    try {
+      return Files.exists(Path.of(name), LinkOption.NOFOLLOW_LINKS);
+    } catch (InvalidPathException e) {
+      return false;
+    }
   }
 
   @Override

@@ -211,6 +211,24 @@ class ClusterCommandTest {
   }
 
   @Test
+  void badAddressesArePlainUsageErrorsNotHazelcastLogs() throws IOException {
+    var unresolvable = jfutures("cluster", "member", "--members", "no-such-host.invalid:5701");
+    assertUsage(unresolvable, "--members: host 'no-such-host.invalid' cannot be resolved");
+
+    // TEST-NET-3 (RFC 5737): never an address of this machine.
+    var foreign = jfutures("cluster", "member", "--bind", "203.0.113.7");
+    assertUsage(foreign, "--bind 203.0.113.7: not an address of this machine");
+    assertThat(foreign.err()).doesNotContain("SEVERE").doesNotContain("\tat ");
+
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      var busy = jfutures("cluster", "member", "--port", Integer.toString(taken.getLocalPort()));
+      assertUsage(busy, "--port " + taken.getLocalPort() + " on 127.0.0.1 cannot be used");
+      assertThat(busy.err()).doesNotContain("SEVERE").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void helpSaysWhatIsNotProtected() {
     Run cluster = jfutures("cluster", "--help");
     assertThat(cluster.code()).isZero();

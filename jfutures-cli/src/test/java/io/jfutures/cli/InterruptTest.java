@@ -14,17 +14,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Ctrl-C on a real {@code jfutures images} process: it stops cleanly. */
 class InterruptTest {
   @TempDir Path dir;
 
-  @Test
-  void ctrlCStopsTheRunAndLeavesOnlyWholeImages() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"process", "thread"})
+  void ctrlCStopsTheRunLeavesOnlyWholeImagesAndCountsWhatItWrote(String pool) throws Exception {
     Path in = Files.createDirectories(dir.resolve("in"));
     byte[] photo;
     try (InputStream sample = Files.newInputStream(Path.of("../samples/photos/LadyBird.jpg"))) {
@@ -47,11 +51,14 @@ class InterruptTest {
             "--out",
             out.toString(),
             "--workers",
-            "1",
+            pool.equals("thread") ? "2" : "1",
+            "--pool",
+            pool,
             "--codec",
             "imageio",
             "--filter",
             "blur"));
+    int reported;
     Process process =
         new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<String> err = new ArrayList<>();
@@ -78,9 +85,11 @@ class InterruptTest {
           .as("exits after Ctrl-C")
           .isTrue();
       assertThat(process.exitValue()).isEqualTo(130);
-      assertThat(String.join("\n", err))
-          .contains("jfutures: interrupted: ")
-          .contains("of 60 images done");
+      Matcher summary =
+          Pattern.compile("jfutures: interrupted: (\\d+) of 60 images written")
+              .matcher(String.join("\n", err));
+      assertThat(summary.find()).as("the summary in %s", err).isTrue();
+      reported = Integer.parseInt(summary.group(1));
       for (ProcessHandle worker : workers) {
         assertThat(worker.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
       }
@@ -92,7 +101,7 @@ class InterruptTest {
     try (Stream<Path> files = Files.list(out)) {
       written = files.toList();
     }
-    assertThat(written).hasSizeLessThan(60);
+    assertThat(written).hasSizeLessThan(60).hasSize(reported);
     for (Path file : written) {
       assertThat(file.getFileName().toString()).doesNotStartWith(".");
       BufferedImage image = ImageIO.read(file.toFile());
