@@ -71,7 +71,9 @@ class InterruptTest {
       }
       assertThat(line).as("a first progress line; stderr: %s", err).isNotNull();
       List<ProcessHandle> workers = process.descendants().toList();
-      assertThat(workers).isNotEmpty();
+      if (pool.equals("process")) {
+        assertThat(workers).isNotEmpty();
+      }
 
       new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
 
