@@ -95,6 +95,7 @@ class ProtocolFuzzTest {
             budget.plusMinutes(2),
             () -> Mutator.fuzz(seed, seeds, budget, ProtocolFuzzTest::decode));
     assertThat(rounds).isPositive();
+    System.out.println("fuzzed " + "frames" + ": " + rounds + " inputs, seed " + seed);
   }
 
   @Test
