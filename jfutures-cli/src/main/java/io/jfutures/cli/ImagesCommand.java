@@ -40,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -266,12 +267,12 @@ final class ImagesCommand implements Callable<Integer> {
 
     ImageInputs.Found found = ImageInputs.scan(inputs, recursive, out);
     for (String note : found.notes()) {
-      err.println("jfutures: note: " + note);
+      err.println(printable("jfutures: note: " + note));
     }
     List<String> failures = new ArrayList<>();
     for (ImageInputs.Problem problem : found.problems()) {
       failures.add(problem.input() + ": " + problem.reason());
-      err.println("jfutures: " + problem.input() + ": " + problem.reason());
+      err.println(printable("jfutures: " + problem.input() + ": " + problem.reason()));
     }
     List<Planned> planned = plan(found.sources(), failures);
     int cores = Runtime.getRuntime().availableProcessors();
@@ -318,13 +319,13 @@ final class ImagesCommand implements Callable<Integer> {
           if (abandoned.contains(future) && !interrupted) {
             String line = p.input() + ": " + tookTooLong("it was abandoned");
             failures.add(line);
-            progress.message("jfutures: " + line);
+            progress.message(printable("jfutures: " + line));
           }
         } catch (ExecutionException e) {
           if (!interrupted) {
             String line = p.input() + ": " + reason(e.getCause());
             failures.add(line);
-            progress.message("jfutures: " + line);
+            progress.message(printable("jfutures: " + line));
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -513,7 +514,7 @@ final class ImagesCommand implements Callable<Integer> {
       }
       if (problem != null) {
         failures.add(input + ": " + problem);
-        err.println("jfutures: " + input + ": " + problem);
+        err.println(printable("jfutures: " + input + ": " + problem));
         continue;
       }
       outputs.put(key, input);
@@ -632,6 +633,16 @@ final class ImagesCommand implements Callable<Integer> {
     return "failed unexpectedly"
         + (message == null || message.isBlank() ? "" : ": " + message)
         + " (please report this)";
+  }
+
+  private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]");
+
+  /**
+   * A line whose file names may come from anyone: control characters (a terminal's escape
+   * sequences, a newline that forges a line of its own) become {@code ?}.
+   */
+  static String printable(String line) {
+    return CONTROL.matcher(line).replaceAll("?");
   }
 
   private CommandLine.ParameterException usage(String message) {

@@ -453,6 +453,25 @@ class HostileInputTest {
   // ---- Messages ----
 
   @Test
+  void fileNamesCannotSendEscapeSequencesOrForgeLinesOnTheTerminal() throws IOException {
+    Files.createDirectories(dir.resolve("in"));
+    Files.writeString(dir.resolve("in/evil\u001b[2J\nphoto.png"), "not an image");
+
+    Run run =
+        images(
+            dir.resolve("in").toString(),
+            "--out",
+            dir.resolve("out").toString(),
+            "--pool",
+            "thread");
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("evil?[2J?photo.png: not a JPEG or PNG image")
+        .doesNotContain("\u001b");
+  }
+
+  @Test
   void aFileNamedWithALeadingDashIsExplained() throws Exception {
     Files.write(dir.resolve("-photo.png"), fixture("RGB.png"));
     List<String> java =
