@@ -1,9 +1,8 @@
 package io.jfutures.cli;
 
+import io.jfutures.cli.image.ImageFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
@@ -219,7 +218,7 @@ final class ImageInputs {
                 if (e instanceof FileSystemLoopException) {
                   note("skipped " + file + ": a symbolic link loop");
                 } else {
-                  note("skipped " + file + ": cannot read it (" + reason(e) + ")");
+                  note("skipped " + file + ": cannot read it (" + ImageFiles.reason(e) + ")");
                 }
                 return FileVisitResult.CONTINUE;
               }
@@ -236,15 +235,5 @@ final class ImageInputs {
         notes.add(note);
       }
     }
-  }
-
-  private static String reason(IOException e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return String.valueOf(e.getMessage());
   }
 }

@@ -4,6 +4,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 import java.util.Optional;
 import javax.imageio.ImageIO;
@@ -174,6 +177,20 @@ public final class ImageFiles {
               + "; lower --max-pixels to refuse such images, or give the workers more memory",
           e);
     }
+  }
+
+  /** What went wrong with a file, in the words a user reads, without the exception's class. */
+  public static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return String.valueOf(e.getMessage());
   }
 
   /** An exception's message for a user, without its class name; never empty. */

@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -145,7 +142,7 @@ public record ImageJob(
         return data;
       }
     } catch (IOException e) {
-      throw new ImageException("cannot read: " + reason(e), e);
+      throw new ImageException("cannot read: " + ImageFiles.reason(e), e);
     }
   }
 
@@ -194,7 +191,7 @@ public record ImageJob(
               + " (planted by another user?); nothing was written");
     } catch (IOException e) {
       deleteQuietly(partial);
-      throw new ImageException("cannot write " + output + ": " + reason(e), e);
+      throw new ImageException("cannot write " + output + ": " + ImageFiles.reason(e), e);
     }
     try {
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -215,7 +212,7 @@ public record ImageJob(
           partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       deleteQuietly(partial);
-      throw new ImageException("cannot write " + output + ": " + reason(e), e);
+      throw new ImageException("cannot write " + output + ": " + ImageFiles.reason(e), e);
     }
   }
 
@@ -236,18 +233,5 @@ public record ImageJob(
     } catch (IOException ignored) {
       // the write failed already; that is the error worth reporting
     }
-  }
-
-  private static String reason(IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return String.valueOf(e.getMessage());
   }
 }
