@@ -11,4 +11,6 @@ module io.jfutures {
       io.jfutures.hazelcast;
   exports io.jfutures.codec to
       io.jfutures.hazelcast;
+  exports io.jfutures.remote to
+      io.jfutures.hazelcast;
 }

@@ -1,7 +1,7 @@
 package io.jfutures;
 
 import io.jfutures.base.PoolCore;
-import io.jfutures.process.ProcessBackend;
+import io.jfutures.process.ProcessTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link TaskFuture#isRunning()}), so {@code cancel(false)} no longer cancels it; {@code
  * cancel(true)} has the worker skip it if it has not started, and kills the worker if it has.
  */
-public final class ProcessPool extends PoolFacade {
+public final class ProcessPool extends ForwardingPool {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private ProcessPool(Builder builder) {
@@ -49,8 +49,8 @@ public final class ProcessPool extends PoolFacade {
         builder.maxWorkers > 0 ? builder.maxWorkers : Runtime.getRuntime().availableProcessors();
     return new PoolCore(
         name,
-        new ProcessBackend(
-            new ProcessBackend.Settings(
+        ProcessTransport.backend(
+            new ProcessTransport.Settings(
                 name,
                 max,
                 builder.maxTasksPerWorker,

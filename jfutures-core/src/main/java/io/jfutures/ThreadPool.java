@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cancelled at once. Worker threads are daemons, yet a program whose {@code main} returns without
  * closing the pool still runs every submitted task to the end before it exits.
  */
-public final class ThreadPool extends PoolFacade {
+public final class ThreadPool extends ForwardingPool {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private ThreadPool(Builder builder) {

@@ -1,5 +1,8 @@
 package io.jfutures.codec;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.NotSerializableException;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -60,6 +63,66 @@ final class Lambdas {
     } catch (IllegalAccessException | InvocationTargetException e) {
       return null;
     }
+  }
+
+  /** A serializable lambda as its parts: what the JDK would serialize, without its machinery. */
+  static void write(Buffer out, SerializedLambda lambda) throws IOException {
+    out.writeString(lambda.getCapturingClass());
+    out.writeString(lambda.getFunctionalInterfaceClass());
+    out.writeString(lambda.getFunctionalInterfaceMethodName());
+    out.writeString(lambda.getFunctionalInterfaceMethodSignature());
+    out.writeInt(lambda.getImplMethodKind());
+    out.writeString(lambda.getImplClass());
+    out.writeString(lambda.getImplMethodName());
+    out.writeString(lambda.getImplMethodSignature());
+    out.writeString(lambda.getInstantiatedMethodType());
+    out.writeInt(lambda.getCapturedArgCount());
+    for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+      Object captured = lambda.getCapturedArg(i);
+      try {
+        Codec.write(out, captured);
+      } catch (NotSerializableException e) {
+        NotSerializableException named =
+            new NotSerializableException(
+                e.getMessage()
+                    + ", captured by a lambda in "
+                    + lambda.getCapturingClass().replace('/', '.'));
+        named.initCause(e);
+        throw named;
+      }
+    }
+  }
+
+  static Object read(Input in) throws IOException, ClassNotFoundException {
+    String capturingClass = in.readString();
+    String functionalInterfaceClass = in.readString();
+    String functionalInterfaceMethodName = in.readString();
+    String functionalInterfaceMethodSignature = in.readString();
+    int implMethodKind = in.readInt();
+    String implClass = in.readString();
+    String implMethodName = in.readString();
+    String implMethodSignature = in.readString();
+    String instantiatedMethodType = in.readString();
+    int capturedCount = in.readInt();
+    if (capturedCount < 0 || capturedCount > in.remaining()) {
+      throw new EOFException("corrupt stream: a lambda capturing " + capturedCount + " values");
+    }
+    Object[] captured = new Object[capturedCount];
+    for (int i = 0; i < captured.length; i++) {
+      captured[i] = Codec.read(in);
+    }
+    return rebuild(
+        new SerializedLambda(
+            load(capturingClass),
+            functionalInterfaceClass,
+            functionalInterfaceMethodName,
+            functionalInterfaceMethodSignature,
+            implMethodKind,
+            implClass,
+            implMethodName,
+            implMethodSignature,
+            instantiatedMethodType,
+            captured));
   }
 
   static Class<?> load(String internalName) throws ClassNotFoundException {

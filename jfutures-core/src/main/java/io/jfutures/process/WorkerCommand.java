@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one task at a time and its GC threads would compete with the other workers; transparent huge
  * pages for its heap where Linux gives them only on request ({@code madvise} mode) and the user
  * said nothing of them, since a worker's heap is young and every first touch of a 4 KiB page is a
- * fault (on this project's 2-core machine, a map of 10 M squares spent a third of its workers' time
- * faulting without them).
+ * fault, which a map of many small results pays for on every page (docs/BENCHMARKS.md has the
+ * figures).
  */
 final class WorkerCommand {
   private WorkerCommand() {}

@@ -2,7 +2,9 @@ package io.jfutures.process;
 
 import io.jfutures.Action;
 import io.jfutures.Task;
+import io.jfutures.codec.Buffer;
 import io.jfutures.codec.Codec;
+import io.jfutures.remote.Outcome;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -42,7 +44,7 @@ public final class WorkerMain {
     watchParent();
 
     Wire.Frame init = Wire.read(new DataInputStream(input));
-    Codec.Buffer buffer = new Codec.Buffer();
+    Buffer buffer = new Buffer();
     try {
       Action initializer = (Action) Codec.decode(init.payload(), 0, init.length());
       if (initializer != null) {
@@ -126,8 +128,8 @@ public final class WorkerMain {
   private static volatile boolean unflushed;
 
   /** Runs a task and encodes its outcome into {@code buffer}; returns RESULT or FAILURE. */
-  private static byte run(Wire.Frame frame, Codec.Buffer buffer) throws IOException {
-    return Codec.writeOutcome(
+  private static byte run(Wire.Frame frame, Buffer buffer) throws IOException {
+    return Outcome.write(
             () -> ((Task<?>) Codec.decode(frame.payload(), 0, frame.length())).call(), buffer)
         ? Wire.RESULT
         : Wire.FAILURE;

@@ -8,12 +8,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.jfutures.Fn;
-import io.jfutures.MapOptions;
+import io.jfutures.ForwardingPool;
 import io.jfutures.Pool;
-import io.jfutures.PoolStats;
-import io.jfutures.Task;
-import io.jfutures.TaskFuture;
 import io.jfutures.base.PoolCore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -22,7 +18,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * A {@link Pool} whose tasks run on the members of a Hazelcast cluster: the same {@code submit},
@@ -48,29 +43,34 @@ import java.util.stream.Stream;
  * <p><b>How tasks run.</b> A task is encoded in the submitting thread, as for a {@code ProcessPool}
  * (a task that cannot travel fails its own future with the class named), and sent to a member
  * through Hazelcast's executor service; {@code map} sends chunks, sized from measured task cost and
- * spread over the members. The pool gives each member two tasks per worker (the {@code
+ * spread over the members. The pool gives each member one task per worker (the {@code
  * jfutures.workers} attribute of members started by {@link #memberConfig}, which is their processor
- * count, else 16), so that a worker never waits a round trip for its next task, or up to 16 per
- * worker while tasks take under a millisecond; it keeps the rest queued, so cancelling a queued
- * task works as on the other pools. A task already handed to a member counts as running, even while
- * it waits there behind another: {@code cancel(false)} no longer stops it, and it is retried (or
- * fails) with the others if that member is lost. Results and exceptions come back as their own
- * classes, exceptions with the member's stack trace (or a {@link io.jfutures.RemoteException} where
- * this JVM lacks the class). {@code cancel(true)} interrupts the task on its member: a member,
- * unlike a worker process, is not killed for one task.
+ * count, else 16) until answers tell what tasks cost, then two per worker, so that a worker never
+ * waits a round trip for its next task, or up to 16 per worker while tasks take under a
+ * millisecond; it keeps the rest queued, so cancelling a queued task works as on the other pools. A
+ * task already handed to a member counts as running, even while it waits there behind another:
+ * {@code cancel(false)} no longer stops it, and it is retried (or fails) with the others if that
+ * member is lost. Results and exceptions come back as their own classes, exceptions with the
+ * member's stack trace (or a {@link io.jfutures.RemoteException} where this JVM lacks the class).
+ * {@code cancel(true)} interrupts the task on its member: a member, unlike a worker process, is not
+ * killed for one task.
  *
  * <p><b>Faults.</b> When a member dies, leaves or loses its connection while it runs tasks, they
  * run again on other members, up to {@link Builder#retries} times (1 by default), and otherwise
  * fail with {@link io.jfutures.WorkerCrashedException} naming the member. If the instance under the
  * pool shuts down (or a client gives up reconnecting, after 20 seconds unless its configuration
  * says otherwise), the pool is broken: what was waiting fails with {@link
- * io.jfutures.BrokenPoolException}. No future waits forever. {@link PoolStats#workersStarted()}
- * counts the members the pool has seen, {@link PoolStats#workersCrashed()} those that left.
+ * io.jfutures.BrokenPoolException}. No future waits forever. {@link
+ * io.jfutures.PoolStats#workersStarted()} counts the members the pool has seen, {@link
+ * io.jfutures.PoolStats#workersCrashed()} those that left.
  *
  * <p><b>Small machines.</b> Where the JDK's common pool has no parallelism (one or two processors),
- * Hazelcast starts a new thread for every completion callback, two per task. Loading this class
- * therefore gives Hazelcast, for the whole JVM, a cached pool of daemon threads for those callbacks
- * instead: the same semantics, with idle threads reused. Elsewhere it changes nothing.
+ * Hazelcast starts a new thread for every completion callback, two per task. So before {@link
+ * #embedded} or {@link #connect} starts its instance there, it gives Hazelcast a cached pool of
+ * daemon threads for those callbacks instead: the same semantics, with idle threads reused (it logs
+ * this at DEBUG). Hazelcast holds that executor for the whole JVM; a pool {@link #on} the program's
+ * own instance never changes it, and neither does any pool when the system property {@code
+ * jfutures.hazelcast.completionThreads} is {@code false}.
  *
  * <p><b>Security.</b> Hazelcast's open-source edition has no TLS and no authentication: whoever
  * reaches a member's port can join the cluster or run code on it. Members from {@link
@@ -78,7 +78,7 @@ import java.util.stream.Stream;
  * given (no multicast, no cloud discovery) and never phone home; across machines, run them on a
  * private network that only the cluster's machines can reach.
  */
-public final class ClusterPool implements Pool {
+public final class ClusterPool extends ForwardingPool {
   /** The cluster name of {@code jfutures cluster member} when none is given. */
   public static final String DEFAULT_CLUSTER_NAME = "jfutures";
 
@@ -91,30 +91,30 @@ public final class ClusterPool implements Pool {
   /** Held so that the level set on it lasts: the JDK keeps loggers only weakly. */
   private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
-  static {
-    CompletionThreads.install();
-  }
-
-  private final PoolCore core;
-
   /**
    * @param owned whether the pool shuts {@code instance} down when it ends
    * @param stoppedMessage what waiting tasks fail with if {@code instance} stops under the pool
    */
   private ClusterPool(
       HazelcastInstance instance, boolean owned, int retries, String name, String stoppedMessage) {
+    super(core(instance, owned, retries, name, stoppedMessage));
+    if (owned) {
+      ProgramEndWatch.start(this, instance);
+    }
+  }
+
+  private static Pool core(
+      HazelcastInstance instance, boolean owned, int retries, String name, String stoppedMessage) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    ClusterBackend backend =
-        new ClusterBackend(
+    return new PoolCore(
+        name,
+        ClusterTransport.backend(
+            name,
             instance,
             owned,
             retries,
             stoppedMessage,
-            loader != null ? loader : ClusterPool.class.getClassLoader());
-    this.core = new PoolCore(name, backend);
-    if (owned) {
-      ProgramEndWatch.start(this, instance);
-    }
+            loader != null ? loader : ClusterPool.class.getClassLoader()));
   }
 
   /**
@@ -175,6 +175,7 @@ public final class ClusterPool implements Pool {
               "jfutures-embedded-" + UUID.randomUUID(), "127.0.0.1", DEFAULT_PORT, List.of());
       config.setClassLoader(Thread.currentThread().getContextClassLoader());
       quietHazelcastLog(Level.SEVERE);
+      CompletionThreads.install();
       HazelcastInstance instance = Hazelcast.newHazelcastInstance(config);
       String address = localAddress(instance);
       return new ClusterPool(
@@ -198,6 +199,7 @@ public final class ClusterPool implements Pool {
         retry.setClusterConnectTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
       }
       quietHazelcastLog(Level.WARNING);
+      CompletionThreads.install();
       HazelcastInstance client;
       try {
         client = HazelcastClient.newHazelcastClient(copy);
@@ -274,10 +276,10 @@ public final class ClusterPool implements Pool {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "20");
     config.getJetConfig().setEnabled(false);
-    config.getExecutorConfig(ClusterBackend.EXECUTOR).setPoolSize(workers);
+    config.getExecutorConfig(ClusterTransport.EXECUTOR).setPoolSize(workers);
     config
         .getMemberAttributeConfig()
-        .setAttribute(ClusterBackend.WORKERS_ATTRIBUTE, Integer.toString(workers));
+        .setAttribute(ClusterTransport.WORKERS_ATTRIBUTE, Integer.toString(workers));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(port).setPortAutoIncrement(true);
     if (bindAddress.equals("0.0.0.0")) {
@@ -333,58 +335,6 @@ public final class ClusterPool implements Pool {
   }
 
   private static String localAddress(HazelcastInstance instance) {
-    return ClusterBackend.addressOf(instance.getCluster().getLocalMember());
-  }
-
-  @Override
-  public <T> TaskFuture<T> submit(Task<T> task) {
-    return core.submit(task);
-  }
-
-  @Override
-  public <A, R> Stream<R> map(Fn<? super A, ? extends R> fn, Iterable<? extends A> inputs) {
-    return core.map(fn, inputs);
-  }
-
-  @Override
-  public <A, R> Stream<R> map(
-      Fn<? super A, ? extends R> fn, Iterable<? extends A> inputs, MapOptions options) {
-    return core.map(fn, inputs, options);
-  }
-
-  @Override
-  public <A, R> Stream<R> map(
-      Fn<? super A, ? extends R> fn, Stream<? extends A> inputs, MapOptions options) {
-    return core.map(fn, inputs, options);
-  }
-
-  @Override
-  public void shutdown(boolean wait, boolean cancelPending) {
-    core.shutdown(wait, cancelPending);
-  }
-
-  @Override
-  public void close() {
-    core.close();
-  }
-
-  @Override
-  public boolean isShutdown() {
-    return core.isShutdown();
-  }
-
-  @Override
-  public int maxWorkers() {
-    return core.maxWorkers();
-  }
-
-  @Override
-  public PoolStats stats() {
-    return core.stats();
-  }
-
-  @Override
-  public String toString() {
-    return core.toString();
+    return ClusterTransport.addressOf(instance.getCluster().getLocalMember());
   }
 }

@@ -6,7 +6,9 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import io.jfutures.Task;
+import io.jfutures.codec.Buffer;
 import io.jfutures.codec.Codec;
+import io.jfutures.remote.Outcome;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -28,7 +30,7 @@ import java.util.concurrent.Callable;
 final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastInstanceAware {
   static final byte VALUE = 0;
   static final byte FAILURE = 1;
-  private static final int HEADER = 1 + Long.BYTES;
+  static final int HEADER = 1 + Long.BYTES;
   private static final VarHandle RUN_NANOS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -66,8 +68,8 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
     thread.setContextClassLoader(loader != null ? loader : RemoteCall.class.getClassLoader());
     try {
       long start = System.nanoTime();
-      Codec.Buffer buffer = new Codec.Buffer();
-      boolean value = Codec.writeOutcome(this::run, buffer);
+      Buffer buffer = new Buffer();
+      boolean value = Outcome.write(this::run, buffer);
       long took = System.nanoTime() - start;
       byte[] answer = new byte[HEADER + buffer.size()];
       answer[0] = value ? VALUE : FAILURE;
@@ -89,7 +91,7 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
               + " is not on the class path of "
               + (member == null
                   ? "this member"
-                  : "member " + ClusterBackend.addressOf(member.getCluster().getLocalMember()))
+                  : "member " + ClusterTransport.addressOf(member.getCluster().getLocalMember()))
               + ": start members with the program's classes (jfutures cluster member --classpath"
               + " ...)",
           e);
@@ -105,10 +107,5 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
   /** How long the task of {@code answer} took on its member. */
   static long runNanos(byte[] answer) {
     return (long) RUN_NANOS.get(answer, 1);
-  }
-
-  /** The value, or the exception, that {@code answer} holds. */
-  static Object decodeAnswer(byte[] answer) throws IOException, ClassNotFoundException {
-    return Codec.decode(answer, HEADER, answer.length - HEADER);
   }
 }

@@ -239,8 +239,8 @@ class ClusterPoolTest {
   @Test
   void aQueuedTaskCanBeCancelledWhileEveryWorkerIsBusy() throws Exception {
     try (ClusterPool pool = ClusterPool.embedded()) {
-      // While tasks are slow (or unmeasured), a member is handed two per worker.
-      int handed = 2 * pool.maxWorkers();
+      // Until the first answer tells what tasks cost, a member is handed one per worker.
+      int handed = pool.maxWorkers();
       List<TaskFuture<Boolean>> blockers = new ArrayList<>();
       try {
         for (int i = 0; i < handed; i++) {

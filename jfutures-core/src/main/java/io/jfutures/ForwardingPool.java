@@ -1,17 +1,19 @@
 package io.jfutures;
 
-import io.jfutures.base.PoolCore;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * The body of every public pool class: each {@link Pool} method goes to the shared {@link
- * PoolCore}.
+ * A pool that hands every call to another: the body of the pool classes, which are each a face on
+ * the one shared implementation, and a base for a pool that adds to another (logging, metrics),
+ * overriding what it adds to. Like Guava's {@code ForwardingExecutorService}.
  */
-abstract class PoolFacade implements Pool {
-  private final PoolCore core;
+public abstract class ForwardingPool implements Pool {
+  private final Pool core;
 
-  PoolFacade(PoolCore core) {
-    this.core = core;
+  /** A pool that forwards to {@code delegate}. */
+  protected ForwardingPool(Pool delegate) {
+    this.core = Objects.requireNonNull(delegate, "delegate");
   }
 
   /** Checks a builder's count option; the message names the option, as the contract asks. */

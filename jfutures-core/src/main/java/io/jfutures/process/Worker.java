@@ -1,0 +1,255 @@
+package io.jfutures.process;
+
+import io.jfutures.BrokenPoolException;
+import io.jfutures.codec.Codec;
+import io.jfutures.remote.Dispatch;
+import io.jfutures.remote.Ending;
+import io.jfutures.remote.Seat;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The pool's side of one worker process: it starts the JVM, writes its frames, reads its answers on
+ * a thread of its own, relays its stderr, and reports to the dispatcher when it is ready, what it
+ * answered, and how it died.
+ *
+ * <p><b>Order.</b> Frames are written under {@code writeLock}, and each task is appended to {@code
+ * inFlight} under the same lock as it is written, so {@code inFlight} is in the order the worker
+ * reads. The worker runs its tasks in that order and answers each, so the head of {@code inFlight}
+ * is the task it is running and only the reader thread removes it. A task is marked started when it
+ * becomes the head: as it is written to an idle worker, or as the answer before it is read.
+ */
+final class Worker {
+  /**
+   * Answers are decoded before the next is read, so the reader reads them into one array, kept
+   * while it is at most this big: a map's chunks then cost the parent no garbage on the wire, and
+   * one huge result is not held on to.
+   */
+  private static final int SPARE_PAYLOAD_LIMIT = 1 << 22;
+
+  /** A task written to the worker and not yet answered, under the id its frames carry. */
+  private record Sent(long id, Dispatch dispatch) {}
+
+  private final Seat<Worker> seat;
+  private final ProcessTransport transport;
+  private final CrashReport report;
+  private final ConcurrentLinkedDeque<Sent> inFlight = new ConcurrentLinkedDeque<>();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private long nextId;
+  private volatile Process process;
+  private WorkerCommand.Launch launch;
+  private DataOutputStream out;
+  private Thread stderrPump;
+
+  Worker(Seat<Worker> seat, ProcessTransport transport) {
+    this.seat = seat;
+    this.transport = transport;
+    this.report = new CrashReport(seat.name());
+  }
+
+  void start() {
+    seat.attach(this);
+    launch = WorkerCommand.build(transport.jvmOptions);
+    try {
+      process = new ProcessBuilder(launch.command()).start();
+    } catch (IOException | RuntimeException e) {
+      transport.dispatcher.ended(
+          seat, Ending.exited(-1, seat.name() + ": the worker process could not be started: " + e));
+      return;
+    }
+    out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
+    stderrPump =
+        Thread.ofPlatform().daemon(true).name(seat.name() + "-stderr").start(this::pumpStderr);
+    Thread.ofPlatform().daemon(true).name(seat.name() + "-reader").start(this::readAnswers);
+    writeLock.lock();
+    try {
+      Wire.write(out, Wire.INIT, seat.number(), transport.initFrame, transport.initFrame.length);
+      out.flush();
+    } catch (IOException gone) {
+      // the reader sees the death and reports it
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  void send(List<Dispatch> batch) {
+    writeLock.lock();
+    try {
+      for (Dispatch dispatch : batch) {
+        Sent sent = new Sent(nextId++, dispatch);
+        inFlight.addLast(sent);
+        if (inFlight.peekFirst() == sent) {
+          dispatch.markStarted(System.nanoTime());
+        }
+        byte[] payload = dispatch.payload();
+        Wire.write(out, Wire.TASK, sent.id(), payload, payload.length);
+      }
+      out.flush();
+    } catch (IOException gone) {
+      // the reader sees the death, and the dispatcher settles what the worker held
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Asks the worker to skip {@code dispatch}, if it has not answered it yet. */
+  void skip(Dispatch dispatch) {
+    writeLock.lock();
+    try {
+      for (Sent sent : inFlight) {
+        if (sent.dispatch() == dispatch) {
+          Wire.write(out, Wire.SKIP, sent.id(), transport.initFrame, 0);
+          out.flush();
+          return;
+        }
+      }
+    } catch (IOException gone) {
+      // a dead worker skips everything
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  /** No more tasks: closing stdin lets the worker finish and exit. */
+  void retire() {
+    writeLock.lock();
+    try {
+      out.close();
+    } catch (IOException alreadyGone) {
+      // nothing to close
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void pumpStderr() {
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (!WorkerCommand.isTrainingReport(launch.sharing(), line)) {
+          System.err.println("[" + seat.name() + "] " + line);
+        }
+        report.stderrLine(line);
+      }
+    } catch (IOException closed) {
+      // the process is gone
+    }
+  }
+
+  private void readAnswers() {
+    Wire.Input answers = new Wire.Input(process.getInputStream());
+    DataInputStream in = new DataInputStream(answers);
+    try {
+      Wire.Frame first =
+          Wire.readFirst(in, line -> System.err.println("[" + seat.name() + "] " + line));
+      byte[] spare = first.payload();
+      while (true) {
+        Wire.Frame frame = first != null ? first : Wire.read(in, spare);
+        first = null;
+        if (frame.length() <= SPARE_PAYLOAD_LIMIT) {
+          spare = frame.payload();
+        }
+        switch (frame.kind()) {
+          case Wire.READY -> transport.dispatcher.ready(seat);
+          case Wire.INIT_FAILED -> initializerFailed(frame);
+          case Wire.RESULT, Wire.FAILURE, Wire.SKIPPED -> answered(frame, answers.buffered() > 0);
+          default -> throw new IOException("unknown frame kind " + frame.kind());
+        }
+      }
+    } catch (IOException | RuntimeException | OutOfMemoryError endOfWorker) {
+      died(endOfWorker);
+    }
+  }
+
+  private void initializerFailed(Wire.Frame frame) throws IOException {
+    Throwable cause;
+    try {
+      cause = (Throwable) Codec.decode(frame.payload(), 0, frame.length());
+    } catch (ClassNotFoundException e) {
+      cause = e;
+    }
+    transport.dispatcher.breakPool(
+        new BrokenPoolException(
+            "the pool is broken: a worker's initializer failed with " + cause, cause),
+        false);
+  }
+
+  /**
+   * Settles the task that {@code frame} answers. While more answers wait in the buffer, the freed
+   * room is refilled only after the last of them, so that a burst of answers is followed by one
+   * write of new tasks rather than one write each.
+   */
+  private void answered(Wire.Frame frame, boolean moreWaiting) throws IOException {
+    Sent sent = inFlight.pollFirst();
+    if (sent == null || sent.id() != frame.id()) {
+      throw new IOException("protocol out of step: answer for task " + frame.id());
+    }
+    long now = System.nanoTime();
+    Sent next = inFlight.peekFirst();
+    if (next != null) {
+      next.dispatch().markStarted(now);
+    }
+    Dispatch dispatch = sent.dispatch();
+    boolean skipped = frame.kind() == Wire.SKIPPED;
+    long took = skipped || dispatch.startedAt() == 0 ? -1 : now - dispatch.startedAt();
+    if (transport.dispatcher.finished(seat, dispatch, took, !moreWaiting) && !skipped) {
+      dispatch.settle(frame.kind() == Wire.FAILURE, frame.payload(), 0, frame.length());
+    }
+  }
+
+  /** The worker is gone, or out of step: learn how it ended, and tell the dispatcher. */
+  private void died(Throwable endOfWorker) {
+    String stray = null;
+    if (endOfWorker instanceof Wire.StrayOutputException e) {
+      // A crashing JVM prints its report on stdout: let it finish dying, to learn the signal.
+      stray = e.getMessage();
+      waitOrKill(2);
+    }
+    try {
+      process.getOutputStream().close();
+    } catch (IOException ignored) {
+      // closing is best effort
+    }
+    int exit = waitOrKill(5);
+    try {
+      stderrPump.join(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (launch.sharing().trainedCache() != null) {
+      WorkerCommand.trainingEnded(launch.sharing(), exit == 0);
+    }
+    inFlight.clear();
+    transport.dispatcher.ended(
+        seat, Ending.exited(exit, report.describe(process.pid(), exit, stray)));
+  }
+
+  /** Waits up to {@code seconds} for the process to exit, then kills it; returns its exit code. */
+  private int waitOrKill(int seconds) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      return process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      return -1;
+    }
+  }
+}

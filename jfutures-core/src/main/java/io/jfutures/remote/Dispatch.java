@@ -1,0 +1,64 @@
+package io.jfutures.remote;
+
+import io.jfutures.base.Execution;
+import io.jfutures.codec.Codec;
+import java.io.IOException;
+
+/**
+ * One handing of a job to a seat: what a {@link Transport} sends, and what it reports back. A job
+ * that runs again (a retry, or a requeue after its worker died) is a new dispatch; the dispatcher
+ * ignores answers to dispatches it has given up on.
+ */
+public final class Dispatch {
+  final Job job;
+
+  Dispatch(Job job) {
+    this.job = job;
+  }
+
+  /** The task, encoded. */
+  public byte[] payload() {
+    return job.payload;
+  }
+
+  /** The worker began it now. */
+  public void markStarted(long nanoTime) {
+    job.startedAt = nanoTime == 0 ? 1 : nanoTime;
+  }
+
+  /** When the worker began it, as {@link System#nanoTime}; 0 if it has not. */
+  public long startedAt() {
+    return job.startedAt;
+  }
+
+  /**
+   * Completes the task's future with what the worker answered: the encoded value, or the encoded
+   * exception if {@code failure}. An answer that cannot be decoded fails the task with the reason.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void settle(boolean failure, byte[] bytes, int offset, int length) {
+    Execution execution = job.execution;
+    Object value;
+    try {
+      value = Codec.decode(bytes, offset, length);
+    } catch (ClassNotFoundException | IOException unreadable) {
+      execution.completeExceptionally(unreadable);
+      return;
+    }
+    if (failure) {
+      execution.completeExceptionally((Throwable) value);
+    } else {
+      execution.complete(value);
+    }
+  }
+
+  /** Fails the task with {@code failure}. */
+  public void fail(Throwable failure) {
+    job.execution.completeExceptionally(failure);
+  }
+
+  @Override
+  public String toString() {
+    return "dispatch of " + job.execution;
+  }
+}

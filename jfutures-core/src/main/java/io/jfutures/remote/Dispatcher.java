@@ -1,0 +1,688 @@
+package io.jfutures.remote;
+
+import io.jfutures.BrokenPoolException;
+import io.jfutures.TaskTimeoutException;
+import io.jfutures.WorkerCrashedException;
+import io.jfutures.base.Backend;
+import io.jfutures.base.Execution;
+import io.jfutures.codec.Codec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The scheduler of every back end whose tasks run elsewhere (worker processes, cluster members): it
+ * owns the queue, the jobs and their fate, the cost model, retries and the broken state, and asks
+ * its {@link Transport} only to start, feed, cancel, kill and retire workers.
+ *
+ * <p><b>Jobs.</b> Each task is encoded on the submitting thread, so a task that cannot travel fails
+ * its own future at once and nothing else. Its {@link Job} then waits in {@code queue} until a
+ * {@link Seat} has room, and from then on is <em>held</em> by that seat until its answer comes or
+ * its worker ends. A job handed to a seat counts as running ({@link Execution#begin}): {@code
+ * cancel(false)} no longer stops it, and it is withdrawn only while queued.
+ *
+ * <p><b>Dispatch.</b> Until the first answer tells what a task costs, a seat takes one task per
+ * worker, so that the first tasks of a new pool spread over workers as they come up rather than
+ * queue behind a slow one. Then it takes two per worker while tasks are slow, so that a worker
+ * begins its next task without waiting for a round trip, and up to {@value #MAX_DEPTH} once they
+ * prove short (under {@value #SHORT_TASK_NANOS} ns on a running average), so that a run of tiny
+ * tasks is not paid for in round trips. The seat with the most room gets the next tasks, in turns
+ * among equals; seats open on demand, up to {@link Settings#seats}, and an idle seat is used before
+ * a new one opens.
+ *
+ * <p><b>Ends.</b> When a worker ends, each job it held meets one {@link Fate}, decided in {@link
+ * #fateLocked}: a job its worker had not begun goes back to the front of the queue untouched; the
+ * job the pool killed the worker for fails with {@link TaskTimeoutException}, or is dropped if it
+ * was cancelled; a job hit by a kill meant for another (which finished as the signal went) is
+ * requeued as if it had not begun; any other begun job runs again while it has retries left and
+ * otherwise fails with {@link WorkerCrashedException}. A worker that cannot start before any ever
+ * did, or three in a row (ten when killed by signals), breaks the pool rather than restart forever.
+ * Once broken, every waiting job and every later submit fails with the cause.
+ *
+ * <p><b>Locking.</b> One lock guards the queue, the seats and their jobs. Methods named {@code
+ * ...Locked} run under it and return the transport calls to make once it is released ("decide under
+ * the lock, act after it"), so a transport may call back at once, and futures complete, with their
+ * callbacks, outside it.
+ *
+ * @param <L> the transport's handle on one worker
+ */
+public final class Dispatcher<L> implements Backend {
+  static final long SHORT_TASK_NANOS = 1_000_000;
+  static final int MAX_DEPTH = 16;
+
+  /**
+   * What the back end decides about its pool.
+   *
+   * @param poolName names the pool's seats and threads
+   * @param seats how many workers the dispatcher opens itself, at most; 0 where they {@linkplain
+   *     #join join} by themselves
+   * @param maxTasksPerSeat how many tasks a seat takes before it is retired; 0 for no limit
+   * @param taskTimeout how long a task may run before its worker is killed; null for no limit
+   * @param retries how many times a task whose worker died runs again before it fails
+   * @param cancelsRunningTasks whether the transport can stop one running task (else {@code
+   *     cancel(true)} of a running task kills its worker)
+   * @param chunkTargetNanos how long an automatically sized map chunk should run
+   */
+  public record Settings(
+      String poolName,
+      int seats,
+      int maxTasksPerSeat,
+      Duration taskTimeout,
+      int retries,
+      boolean cancelsRunningTasks,
+      long chunkTargetNanos) {}
+
+  /** What becomes of a job held by a worker that ended or lost it. */
+  enum Fate {
+    /** Back to the front of the queue, as if never dispatched. */
+    REQUEUE,
+    /** Back to the front of the queue, one retry used. */
+    RETRY,
+    /** Failed with {@link WorkerCrashedException}. */
+    CRASHED,
+    /** Failed with {@link TaskTimeoutException}. */
+    TIMED_OUT,
+    /** Nothing: it was cancelled, and its future says so. */
+    DROPPED
+  }
+
+  private final Settings settings;
+  private final Transport<L> transport;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private final List<Seat<L>> seats = new ArrayList<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final Watchdog watchdog;
+  private int nextSeatNumber;
+  private int rotation;
+  private double averageTaskNanos = Double.NaN;
+  private boolean shutdown;
+  private boolean closing;
+  private boolean anyReady;
+  private int failedStartsInARow;
+  private volatile BrokenPoolException broken;
+  private volatile int joinedWorkers;
+  private volatile long seatsReady;
+  private volatile long seatsCrashed;
+
+  public Dispatcher(Settings settings, Transport<L> transport) {
+    this.settings = settings;
+    this.transport = transport;
+    this.watchdog =
+        settings.taskTimeout() == null
+            ? null
+            : new Watchdog(
+                settings.poolName() + "-watchdog",
+                settings.taskTimeout().toNanos(),
+                this::killOverdue);
+  }
+
+  // ---- Backend: the pool's side ----
+
+  @Override
+  public void execute(Execution<?> execution) {
+    byte[] payload;
+    try {
+      payload = Codec.encode(execution.task());
+    } catch (IOException e) {
+      execution.completeExceptionally(e);
+      return;
+    }
+    Job job = new Job(execution, payload);
+    List<Runnable> actions = null;
+    lock.lock();
+    try {
+      if (broken == null) {
+        queue.addLast(job);
+        actions = dispatchLocked();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (actions == null) {
+      execution.completeExceptionally(broken);
+      return;
+    }
+    run(actions);
+  }
+
+  @Override
+  public boolean withdraw(Execution<?> execution) {
+    lock.lock();
+    try {
+      for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+        Job job = it.next();
+        if (job.execution == execution && !job.begun) {
+          it.remove();
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void shutdown() {
+    List<Runnable> actions;
+    lock.lock();
+    try {
+      shutdown = true;
+      actions = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+  }
+
+  @Override
+  public void cancelPending() {
+    List<Job> drained = new ArrayList<>();
+    List<Runnable> actions;
+    lock.lock();
+    try {
+      for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+        Job job = it.next();
+        if (!job.begun) {
+          it.remove();
+          drained.add(job);
+        }
+      }
+      actions = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+    for (Job job : drained) {
+      job.execution.cancel(false);
+    }
+  }
+
+  @Override
+  public void awaitTermination() throws InterruptedException {
+    closed.await();
+  }
+
+  @Override
+  public RuntimeException brokenCause() {
+    return broken;
+  }
+
+  @Override
+  public int maxWorkers() {
+    return settings.seats() > 0 ? settings.seats() : joinedWorkers;
+  }
+
+  @Override
+  public long workersStarted() {
+    return seatsReady;
+  }
+
+  @Override
+  public long workersCrashed() {
+    return seatsCrashed;
+  }
+
+  @Override
+  public long chunkTargetNanos() {
+    return settings.chunkTargetNanos();
+  }
+
+  @Override
+  public int defaultBufferSize() {
+    return Math.max(4, 4 * maxWorkers());
+  }
+
+  // ---- the transport's side ----
+
+  /** The worker of {@code seat}, which the dispatcher opened, can take tasks. */
+  public void ready(Seat<L> seat) {
+    List<Runnable> actions;
+    lock.lock();
+    try {
+      seat.ready = true;
+      anyReady = true;
+      failedStartsInARow = 0;
+      seatsReady++;
+      if (watchdog != null) {
+        watchdog.start();
+      }
+      actions = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+  }
+
+  /**
+   * A worker the dispatcher did not open, with {@code workers} threads, can take tasks: a cluster
+   * member that joined. Returns its seat.
+   */
+  public Seat<L> join(L link, String name, int workers) {
+    Seat<L> seat;
+    List<Runnable> actions;
+    lock.lock();
+    try {
+      seat = new Seat<>(nextSeatNumber++, name, workers, link);
+      seat.ready = true;
+      seats.add(seat);
+      seatsReady++;
+      joinedWorkers += workers;
+      actions = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+    return seat;
+  }
+
+  /**
+   * The worker of {@code seat} finished {@code dispatch}, which took it {@code tookNanos} (or a
+   * negative number if unknown). Returns whether the dispatch still counts: only then does the
+   * transport {@linkplain Dispatch#settle settle} it. With {@code refill} false, the seat's freed
+   * room is filled later, so that a burst of answers is followed by one write of new tasks.
+   */
+  public boolean finished(Seat<L> seat, Dispatch dispatch, long tookNanos, boolean refill) {
+    List<Runnable> actions;
+    boolean current;
+    lock.lock();
+    try {
+      Job job = dispatch.job;
+      current = job.seat == seat && job.current == dispatch;
+      if (current) {
+        releaseLocked(job);
+        if (tookNanos >= 0) {
+          averageTaskNanos =
+              Double.isNaN(averageTaskNanos) ? tookNanos : 0.8 * averageTaskNanos + 0.2 * tookNanos;
+        }
+      }
+      actions = refill ? dispatchLocked() : List.of();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+    return current;
+  }
+
+  /**
+   * The worker of {@code seat} lost {@code dispatch} as {@code ending} says, but may still work:
+   * the job meets its fate, and the seat takes nothing more for {@code pauseNanos}, so that a retry
+   * does not go straight back to a worker that may be dead. The transport calls {@link #redispatch}
+   * once the pause is over.
+   */
+  public void lost(Seat<L> seat, Dispatch dispatch, Ending ending, long pauseNanos) {
+    List<Runnable> actions = new ArrayList<>();
+    List<Runnable> failures = new ArrayList<>(1);
+    lock.lock();
+    try {
+      Job job = dispatch.job;
+      if (job.seat != seat || job.current != dispatch) {
+        return;
+      }
+      seat.pausedUntil = System.nanoTime() + pauseNanos;
+      releaseLocked(job);
+      settleLocked(job, fateLocked(seat, job, ending), seat, ending, failures);
+      actions.addAll(dispatchLocked());
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+    run(failures);
+  }
+
+  /** Dispatches what waits for a seat that was paused. */
+  public void redispatch() {
+    List<Runnable> actions;
+    lock.lock();
+    try {
+      actions = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+  }
+
+  /**
+   * The worker of {@code seat} is gone, as {@code ending} says: each job it held meets its fate.
+   */
+  public void ended(Seat<L> seat, Ending ending) {
+    List<Runnable> actions;
+    List<Runnable> failures = new ArrayList<>();
+    List<Job> stranded = List.of();
+    lock.lock();
+    try {
+      if (!seats.remove(seat)) {
+        return;
+      }
+      if (settings.seats() == 0) {
+        joinedWorkers -= seat.workers;
+      }
+      boolean asked = seat.retiring && ending.clean();
+      if (!seat.ready && !seat.retiring) {
+        failedStartsInARow++;
+        boolean hopeless =
+            ending.exitedOnItsOwn()
+                ? !anyReady || failedStartsInARow >= 3
+                : failedStartsInARow >= 10;
+        if (hopeless && broken == null) {
+          broken =
+              new BrokenPoolException(
+                  "the pool is broken: a worker could not start: " + ending.description(), null);
+        }
+      } else if (seat.ready && seat.kill == null && !asked) {
+        seatsCrashed++;
+      }
+      List<Job> held = seat.held;
+      for (int i = held.size() - 1; i >= 0; i--) {
+        Job job = held.get(i);
+        job.seat = null;
+        job.current = null;
+        settleLocked(job, fateLocked(seat, job, ending), seat, ending, failures);
+      }
+      held.clear();
+      if (broken != null) {
+        stranded = new ArrayList<>(queue);
+        queue.clear();
+      }
+      actions = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+    run(failures);
+    failAll(stranded);
+  }
+
+  /**
+   * Breaks the pool with {@code cause} (the first cause stays): every queued job fails with it, and
+   * so does every later submit. With {@code dropSeats}, the workers are gone too (the cluster under
+   * the pool stopped), and the jobs they held fail as well. Nothing happens once the pool has
+   * closed.
+   */
+  public void breakPool(BrokenPoolException cause, boolean dropSeats) {
+    List<Job> stranded = new ArrayList<>();
+    List<Runnable> actions;
+    lock.lock();
+    try {
+      if (closing) {
+        return;
+      }
+      if (broken == null) {
+        broken = cause;
+      }
+      stranded.addAll(queue);
+      queue.clear();
+      if (dropSeats) {
+        for (Seat<L> seat : seats) {
+          for (Job job : seat.held) {
+            job.seat = null;
+            job.current = null;
+            stranded.add(job);
+          }
+          seat.held.clear();
+        }
+        seats.clear();
+        joinedWorkers = 0;
+      }
+      actions = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+    failAll(stranded);
+  }
+
+  // ---- decisions, under the lock ----
+
+  /**
+   * Hands queued jobs to seats with room, opening seats where none has; retires idle seats that are
+   * spent or no longer needed; closes the pool once it is done. Returns the transport calls.
+   */
+  private List<Runnable> dispatchLocked() {
+    List<Runnable> actions = new ArrayList<>(2);
+    int depth =
+        Double.isNaN(averageTaskNanos) ? 1 : averageTaskNanos < SHORT_TASK_NANOS ? MAX_DEPTH : 2;
+    long now = System.nanoTime();
+    while (!queue.isEmpty()) {
+      Seat<L> seat = freestSeatLocked(now, depth);
+      if (seat == null) {
+        if (!mayOpenLocked()) {
+          break;
+        }
+        Seat<L> opened =
+            new Seat<>(nextSeatNumber, settings.poolName() + "-worker-" + nextSeatNumber, 1, null);
+        nextSeatNumber++;
+        seats.add(opened);
+        actions.add(() -> transport.open(opened));
+        continue;
+      }
+      int n = Math.min(seat.free(now, depth, settings.maxTasksPerSeat()), depth);
+      for (int taken = 0; taken < n && !queue.isEmpty(); ) {
+        Job job = queue.pollFirst();
+        if (job.execution.isDone()) {
+          continue;
+        }
+        if (!job.begun) {
+          if (!job.execution.begin(cancelled -> stop(job))) {
+            continue;
+          }
+          job.begun = true;
+        }
+        job.seat = seat;
+        job.current = new Dispatch(job);
+        job.startedAt = 0;
+        seat.held.add(job);
+        seat.sent++;
+        if (seat.outbox == null) {
+          seat.outbox = new ArrayList<>(n);
+        }
+        seat.outbox.add(job.current);
+        taken++;
+      }
+    }
+    boolean winding = (shutdown || broken != null) && queue.isEmpty();
+    for (Seat<L> seat : seats) {
+      if (seat.outbox != null) {
+        List<Dispatch> batch = seat.outbox;
+        seat.outbox = null;
+        actions.add(() -> transport.send(seat, batch));
+      }
+      if (seat.ready
+          && !seat.retiring
+          && seat.held.isEmpty()
+          && (winding || seat.spent(settings.maxTasksPerSeat()))) {
+        seat.retiring = true;
+        actions.add(() -> transport.retire(seat));
+      }
+    }
+    if (winding && seats.isEmpty() && !closing) {
+      closing = true;
+      actions.add(this::close);
+    }
+    return actions;
+  }
+
+  /** The ready seat with the most room, taking turns among equals; null if none has room. */
+  private Seat<L> freestSeatLocked(long now, int depth) {
+    Seat<L> best = null;
+    int bestFree = 0;
+    int n = seats.size();
+    int first = n == 0 ? 0 : Math.floorMod(rotation++, n);
+    for (int i = 0; i < n; i++) {
+      Seat<L> seat = seats.get((first + i) % n);
+      int free = seat.free(now, depth, settings.maxTasksPerSeat());
+      if (free > bestFree) {
+        best = seat;
+        bestFree = free;
+      }
+    }
+    return best;
+  }
+
+  /** Whether to open a seat: below the limit, and fewer seats starting than jobs waiting. */
+  private boolean mayOpenLocked() {
+    if (broken != null || seats.size() >= settings.seats()) {
+      return false;
+    }
+    int starting = 0;
+    for (Seat<L> seat : seats) {
+      starting += seat.ready ? 0 : 1;
+    }
+    return starting < queue.size();
+  }
+
+  /** The one place that decides what becomes of a job whose worker ended or lost it. */
+  private Fate fateLocked(Seat<L> seat, Job job, Ending ending) {
+    if (!job.running()) {
+      return Fate.REQUEUE;
+    }
+    if (seat.kill != null) {
+      if (seat.killedFor != job) {
+        return Fate.REQUEUE;
+      }
+      return switch (seat.kill) {
+        case TIMEOUT -> Fate.TIMED_OUT;
+        case CANCEL -> Fate.DROPPED;
+      };
+    }
+    if (seat.retiring && ending.clean()) {
+      return Fate.REQUEUE;
+    }
+    return job.retriesUsed < settings.retries() ? Fate.RETRY : Fate.CRASHED;
+  }
+
+  /** Acts on {@code fate}: requeues {@code job}, or adds its failure to {@code failures}. */
+  private void settleLocked(
+      Job job, Fate fate, Seat<L> seat, Ending ending, List<Runnable> failures) {
+    job.startedAt = 0;
+    switch (fate) {
+      case REQUEUE -> queue.addFirst(job);
+      case RETRY -> {
+        job.retriesUsed++;
+        queue.addFirst(job);
+      }
+      case CRASHED -> {
+        String runs =
+            settings.retries() == 0
+                ? ""
+                : " (it ran "
+                    + (job.retriesUsed + 1)
+                    + " times; retries="
+                    + settings.retries()
+                    + ")";
+        WorkerCrashedException crashed =
+            new WorkerCrashedException(ending.description() + runs, ending.cause());
+        failures.add(() -> job.execution.completeExceptionally(crashed));
+      }
+      case TIMED_OUT -> {
+        TaskTimeoutException timedOut =
+            new TaskTimeoutException(
+                "the task ran longer than "
+                    + settings.taskTimeout()
+                    + "; "
+                    + seat.name
+                    + " was killed");
+        failures.add(() -> job.execution.completeExceptionally(timedOut));
+      }
+      case DROPPED -> {}
+    }
+  }
+
+  private void releaseLocked(Job job) {
+    job.seat.held.remove(job);
+    job.seat = null;
+    job.current = null;
+  }
+
+  // ---- actions, after the lock ----
+
+  /** The stopper of a begun job that was cancelled with {@code cancel(true)}. */
+  private void stop(Job job) {
+    List<Runnable> actions = new ArrayList<>(2);
+    lock.lock();
+    try {
+      @SuppressWarnings("unchecked")
+      Seat<L> seat = (Seat<L>) job.seat;
+      if (seat == null) {
+        queue.remove(job);
+      } else if (job.running() && !settings.cancelsRunningTasks()) {
+        if (seat.kill == null) {
+          seat.kill = Seat.Kill.CANCEL;
+          seat.killedFor = job;
+          actions.add(() -> transport.kill(seat));
+        }
+      } else {
+        Dispatch dropped = job.current;
+        releaseLocked(job);
+        actions.add(() -> transport.cancel(seat, dropped));
+      }
+      actions.addAll(dispatchLocked());
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+  }
+
+  /** Kills the worker of every job that has run past the task timeout. */
+  private void killOverdue(long now, long timeoutNanos) {
+    List<Seat<L>> overdue = new ArrayList<>();
+    lock.lock();
+    try {
+      for (Seat<L> seat : seats) {
+        if (seat.kill != null) {
+          continue;
+        }
+        for (Job job : seat.held) {
+          long began = job.startedAt;
+          if (began != 0 && now - began > timeoutNanos) {
+            seat.kill = Seat.Kill.TIMEOUT;
+            seat.killedFor = job;
+            overdue.add(seat);
+            break;
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Seat<L> seat : overdue) {
+      transport.kill(seat);
+    }
+  }
+
+  private void close() {
+    if (watchdog != null) {
+      watchdog.stop();
+    }
+    Thread.ofPlatform()
+        .daemon(true)
+        .name(settings.poolName() + "-close")
+        .start(
+            () -> {
+              try {
+                transport.close();
+              } finally {
+                closed.countDown();
+              }
+            });
+  }
+
+  private void failAll(List<Job> jobs) {
+    RuntimeException cause = broken;
+    for (Job job : jobs) {
+      job.execution.completeExceptionally(cause);
+    }
+  }
+
+  private static void run(List<Runnable> actions) {
+    for (Runnable action : actions) {
+      action.run();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.jfutures.remote;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The dispatcher's record of one place that runs tasks: a worker process, or a cluster member with
+ * several worker threads. Its fields, other than the final ones and {@link #link}, are guarded by
+ * the lock of the {@link Dispatcher} that made it.
+ *
+ * <p>A seat holds the jobs dispatched to it and not yet answered, up to {@code workers} times the
+ * dispatcher's depth; a worker runs them in the order sent, several at once where it has several
+ * workers.
+ *
+ * @param <L> the transport's handle on the worker behind the seat
+ */
+public final class Seat<L> {
+  final int number;
+  final String name;
+  final int workers;
+  private volatile L link;
+
+  final List<Job> held = new ArrayList<>();
+  List<Dispatch> outbox;
+  boolean ready;
+  boolean retiring;
+  int sent;
+  long pausedUntil;
+  Kill kill;
+  Job killedFor;
+
+  Seat(int number, String name, int workers, L link) {
+    this.number = number;
+    this.name = name;
+    this.workers = workers;
+    this.link = link;
+  }
+
+  /** Why the dispatcher had a worker killed. */
+  enum Kill {
+    TIMEOUT,
+    CANCEL
+  }
+
+  /** Counts from 0 in the order the dispatcher opened seats; distinct within one dispatcher. */
+  public int number() {
+    return number;
+  }
+
+  /** The worker's name in messages: {@code Pool-1-worker-0}, or a member's address. */
+  public String name() {
+    return name;
+  }
+
+  public L link() {
+    return link;
+  }
+
+  /** Sets the transport's handle on the worker, before the transport reports it ready. */
+  public void attach(L link) {
+    this.link = link;
+  }
+
+  /** How many more jobs this seat may take now. */
+  int free(long now, int depth, int maxTasks) {
+    if (!ready || retiring || now - pausedUntil < 0) {
+      return 0;
+    }
+    int room = maxTasks <= 0 ? Integer.MAX_VALUE : maxTasks - sent;
+    return Math.min(workers * depth - held.size(), room);
+  }
+
+  /** Whether this seat has taken all the tasks {@code maxTasks} lets it take. */
+  boolean spent(int maxTasks) {
+    return maxTasks > 0 && sent >= maxTasks;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
