@@ -7,17 +7,13 @@ import io.jfutures.ProgressListener;
 import io.jfutures.TaskFailedException;
 import io.jfutures.WaitTimeoutException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.RandomAccess;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,9 +57,7 @@ final class MapRun<A, R> implements Spliterator<R> {
     /** Runs on the pool thread that finished the chunk. */
     @Override
     public void accept(ChunkResult result, Throwable failure) {
-      if (landed != null) {
-        landed.add(this);
-      }
+      order.landed(this);
       reportOnce(result);
     }
 
@@ -81,7 +75,7 @@ final class MapRun<A, R> implements Spliterator<R> {
 
   private final PoolCore pool;
   private final Fn<? super A, ? extends R> fn;
-  private final Supplier<Spliterator<? extends A>> source;
+  private final Supplier<MapInputs> source;
   private final Runnable closeInputs;
   private final int bufferSize;
   private final ChunkSizer sizer;
@@ -91,19 +85,8 @@ final class MapRun<A, R> implements Spliterator<R> {
   private final ReentrantLock progressLock = new ReentrantLock();
   private long progress;
 
-  /** Ordered: the outstanding chunks, oldest first. */
-  private final ArrayDeque<InFlight> queue;
-
-  /** Unordered: the outstanding chunks, and those of them that have finished. */
-  private final Set<InFlight> outstanding;
-
-  private final LinkedBlockingQueue<InFlight> landed;
-
-  /** The input when it is a random-access list, read by index; otherwise null. */
-  private final List<? extends A> randomAccess;
-
-  private List<? extends A> list;
-  private Spliterator<? extends A> inputs;
+  private final MapOrder<InFlight> order;
+  private MapInputs inputs;
 
   /**
    * Whether the input's size was known when map was called. The stream is then SIZED, which lets
@@ -114,8 +97,6 @@ final class MapRun<A, R> implements Spliterator<R> {
 
   private volatile long total;
   private long handedOut;
-  private final Consumer<Object> sink = value -> pulledValue = value;
-  private Object pulledValue;
   private long pulled;
   private boolean exhausted;
   private boolean finished;
@@ -129,15 +110,13 @@ final class MapRun<A, R> implements Spliterator<R> {
   private MapRun(
       PoolCore pool,
       Fn<? super A, ? extends R> fn,
-      Supplier<Spliterator<? extends A>> source,
-      List<? extends A> randomAccess,
+      Supplier<MapInputs> source,
       long knownSize,
       Runnable closeInputs,
       MapOptions options) {
     this.pool = pool;
     this.fn = fn;
     this.source = source;
-    this.randomAccess = randomAccess;
     this.sized = knownSize >= 0;
     this.total = knownSize;
     this.closeInputs = closeInputs;
@@ -147,15 +126,7 @@ final class MapRun<A, R> implements Spliterator<R> {
     this.timeout = options.timeout();
     this.deadline = timeout == null ? 0 : System.nanoTime() + saturatedNanos(timeout);
     this.listener = options.progressListener();
-    if (options.isOrdered()) {
-      this.queue = new ArrayDeque<>();
-      this.outstanding = null;
-      this.landed = null;
-    } else {
-      this.queue = null;
-      this.outstanding = new HashSet<>();
-      this.landed = new LinkedBlockingQueue<>();
-    }
+    this.order = MapOrder.of(options.isOrdered());
   }
 
   /** A map over any iterable, read through its spliterator. */
@@ -165,10 +136,13 @@ final class MapRun<A, R> implements Spliterator<R> {
       Iterable<? extends A> inputs,
       MapOptions options) {
     if (inputs instanceof List<? extends A> list && inputs instanceof RandomAccess) {
-      return stream(new MapRun<>(pool, fn, null, list, list.size(), null, options));
+      return stream(
+          new MapRun<>(pool, fn, () -> new MapInputs.Indexed(list), list.size(), null, options));
     }
     long size = inputs instanceof Collection<?> c ? c.size() : -1;
-    return stream(new MapRun<>(pool, fn, inputs::spliterator, null, size, null, options));
+    return stream(
+        new MapRun<>(
+            pool, fn, () -> new MapInputs.Split(inputs.spliterator()), size, null, options));
   }
 
   /** A map over a stream, which closing the map's stream closes. */
@@ -177,7 +151,9 @@ final class MapRun<A, R> implements Spliterator<R> {
       Fn<? super A, ? extends R> fn,
       Stream<? extends A> inputs,
       MapOptions options) {
-    return stream(new MapRun<>(pool, fn, inputs::spliterator, null, -1, inputs::close, options));
+    return stream(
+        new MapRun<>(
+            pool, fn, () -> new MapInputs.Split(inputs.spliterator()), -1, inputs::close, options));
   }
 
   private static <A, R> Stream<R> stream(MapRun<A, R> run) {
@@ -249,39 +225,21 @@ final class MapRun<A, R> implements Spliterator<R> {
     } catch (RuntimeException | Error e) {
       throw abort(e);
     }
-    if (queue != null) {
-      return queue.pollFirst();
-    }
-    if (outstanding.isEmpty()) {
-      return null;
-    }
-    InFlight chunk;
     try {
-      if (timeout == null) {
-        chunk = landed.take();
-      } else {
-        chunk = landed.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (chunk == null) {
-          throw abort(timedOut());
-        }
-      }
+      return order.next(timeout != null, deadline);
+    } catch (TimeoutException e) {
+      throw abort(timedOut());
     } catch (InterruptedException e) {
       throw abort(interrupted(e));
     }
-    outstanding.remove(chunk);
-    return chunk;
   }
 
   private void fill() {
-    while (!exhausted && outstandingCount() < bufferSize) {
-      if (inputs == null && list == null) {
-        if (randomAccess != null) {
-          list = randomAccess;
-        } else {
-          inputs = source.get();
-          if (!sized) {
-            total = inputs.getExactSizeIfKnown();
-          }
+    while (!exhausted && order.size() < bufferSize) {
+      if (inputs == null) {
+        inputs = source.get();
+        if (!sized) {
+          total = inputs.size();
         }
       }
       int size = sizer.next();
@@ -290,7 +248,7 @@ final class MapRun<A, R> implements Spliterator<R> {
         size = (int) Math.max(1, Math.min(size, known - pulled));
       }
       Object[] chunk = new Object[size];
-      int count = pull(chunk);
+      int count = inputs.pull(chunk);
       if (count < size) {
         exhausted = true;
         if (count == 0) {
@@ -301,37 +259,11 @@ final class MapRun<A, R> implements Spliterator<R> {
       Execution<ChunkResult> execution = pool.enqueue(new Chunk<>(fn, chunk), count);
       InFlight inFlight = new InFlight(execution, pulled);
       pulled += count;
-      if (queue != null) {
-        queue.addLast(inFlight);
-      } else {
-        outstanding.add(inFlight);
-      }
-      if (landed != null || listener != null) {
+      order.add(inFlight);
+      if (order.needsLandings() || listener != null) {
         execution.whenComplete(inFlight);
       }
     }
-  }
-
-  /** Fills {@code chunk} from the inputs as far as they go; returns how many it took. */
-  private int pull(Object[] chunk) {
-    int count = 0;
-    if (list != null) {
-      int from = (int) pulled;
-      count = Math.min(chunk.length, list.size() - from);
-      for (int i = 0; i < count; i++) {
-        chunk[i] = list.get(from + i);
-      }
-      return count;
-    }
-    while (count < chunk.length && inputs.tryAdvance(sink)) {
-      chunk[count++] = pulledValue;
-    }
-    pulledValue = null;
-    return count;
-  }
-
-  private int outstandingCount() {
-    return queue != null ? queue.size() : outstanding.size();
   }
 
   private ChunkResult resultOf(Execution<ChunkResult> execution) {
@@ -381,17 +313,8 @@ final class MapRun<A, R> implements Spliterator<R> {
     exhausted = true;
     values = null;
     end = 0;
-    if (queue != null) {
-      for (InFlight chunk : queue) {
-        chunk.execution.cancel(false);
-      }
-      queue.clear();
-    } else {
-      for (InFlight chunk : outstanding) {
-        chunk.execution.cancel(false);
-      }
-      outstanding.clear();
-      landed.clear();
+    for (InFlight chunk : order.drain()) {
+      chunk.execution.cancel(false);
     }
   }
 
@@ -438,6 +361,6 @@ final class MapRun<A, R> implements Spliterator<R> {
 
   @Override
   public int characteristics() {
-    return (queue != null ? ORDERED : 0) | (sized ? SIZED : 0);
+    return (order instanceof MapOrder.Ordered ? ORDERED : 0) | (sized ? SIZED : 0);
   }
 }
