@@ -1,14 +1,9 @@
 package io.jfutures.cli;
 
-import io.jfutures.Futures;
 import io.jfutures.Pool;
 import io.jfutures.ProcessPool;
-import io.jfutures.TaskFuture;
-import io.jfutures.TaskTimeoutException;
 import io.jfutures.ThreadPool;
-import io.jfutures.WorkerCrashedException;
 import io.jfutures.cli.image.Filter;
-import io.jfutures.cli.image.ImageException;
 import io.jfutures.cli.image.ImageFiles;
 import io.jfutures.cli.image.ImageIoJpeg;
 import io.jfutures.cli.image.ImageJob;
@@ -18,28 +13,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,15 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code jfutures images}: the article's image job. Each image is read, filtered and written by one
- * task on a {@link ProcessPool} (or a {@link ThreadPool}); the results are collected as they
- * complete, with progress, and a failed image is reported with its path and reason while the others
- * go on.
- *
- * <p>On Ctrl-C (or SIGTERM) a shutdown hook cancels every task, running ones included (which kills
- * their worker JVMs), waits for the pool to stop, removes the partial files of unfinished images,
- * prints what was done and lets the JVM exit. Finished outputs stay: each was renamed into place
- * whole.
+ * {@code jfutures images}: the article's image job. The command checks its options, scans the
+ * inputs ({@link ImageInputs}), plans each image's output ({@link ImagePlan}), runs the plan on a
+ * {@link ProcessPool} or a {@link ThreadPool} ({@link ImageRun}, which also handles timeouts and
+ * Ctrl-C) and prints the summary.
  */
 @Command(
     name = "images",
@@ -224,23 +198,10 @@ final class ImagesCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * An image to process: where it came from, its job, and the identity of the file its output name
-   * held before the run (null if none), by which a file this run wrote is told apart.
-   */
-  private record Planned(String input, ImageJob job, Object outputBefore) {}
-
   private PrintWriter err;
-  private volatile boolean interrupted;
-  private volatile List<TaskFuture<ImageJob.Done>> running = List.of();
-  private final CountDownLatch finished = new CountDownLatch(1);
-
-  /** The images abandoned by the thread pool's timeout: their futures were cancelled. */
-  private final Set<TaskFuture<ImageJob.Done>> abandoned = ConcurrentHashMap.newKeySet();
 
   @Override
   public Integer call() {
-    PrintWriter stdout = spec.commandLine().getOut();
     err = spec.commandLine().getErr();
     if (workers < 1) {
       throw usage("--workers must be at least 1, was " + workers);
@@ -274,7 +235,24 @@ final class ImagesCommand implements Callable<Integer> {
       failures.add(problem.input() + ": " + problem.reason());
       err.println(printable("jfutures: " + problem.input() + ": " + problem.reason()));
     }
-    List<Planned> planned = plan(found.sources(), failures);
+    ImageFiles.Format forced =
+        switch (format) {
+          case SAME -> null;
+          case JPG -> ImageFiles.Format.JPEG;
+          case PNG -> ImageFiles.Format.PNG;
+        };
+    ImagePlan plan =
+        ImagePlan.make(
+            found.sources(),
+            out,
+            forced,
+            (input, output) ->
+                ImageJob.of(
+                    input.toString(), output.toString(), filter, forced, quality, codec, maxPixels),
+            (input, problem) -> {
+              failures.add(input + ": " + problem);
+              err.println(printable("jfutures: " + input + ": " + problem));
+            });
     int cores = Runtime.getRuntime().availableProcessors();
     if (workers > cores && !quiet) {
       err.printf(
@@ -282,97 +260,29 @@ final class ImagesCommand implements Callable<Integer> {
               + " CPUs are unlikely to help.%n",
           workers, cores);
     }
-    int poolSize = Math.max(1, Math.min(workers, planned.size()));
+    int poolSize = Math.max(1, Math.min(workers, plan.images().size()));
     err.flush();
-
-    long start = System.nanoTime();
-    int done = 0;
-    Set<String> jpegCodecs = new TreeSet<>();
-    String task = filter.name();
-    Thread hook = new Thread(this::interrupt, "jfutures-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
-    Pool workersPool = newPool(poolSize);
-    ScheduledExecutorService alarms =
-        pool == PoolKind.THREAD && timeout.isPositive() ? alarms() : null;
-    try (Progress progress =
-        Progress.create(err, task, planned.size(), quiet, Progress.onTerminal())) {
-      List<TaskFuture<ImageJob.Done>> futures = new ArrayList<>(planned.size());
-      Map<TaskFuture<ImageJob.Done>, Planned> byFuture = new HashMap<>();
-      for (Planned p : planned) {
-        TaskFuture<ImageJob.Done> future = submit(workersPool, p.job(), alarms);
-        futures.add(future);
-        byFuture.put(future, p);
-      }
-      running = futures;
-      if (interrupted) {
-        cancelAll();
-      }
-      for (TaskFuture<ImageJob.Done> future : Futures.asCompleted(futures)) {
-        Planned p = byFuture.get(future);
-        try {
-          String used = future.get().jpegCodec();
-          if (used != null) {
-            jpegCodecs.add(used);
-          }
-          done++;
-        } catch (CancellationException e) {
-          if (abandoned.contains(future) && !interrupted) {
-            String line = p.input() + ": " + tookTooLong("it was abandoned");
-            failures.add(line);
-            progress.message(printable("jfutures: " + line));
-          }
-        } catch (ExecutionException e) {
-          if (!interrupted) {
-            String line = p.input() + ": " + reason(e.getCause());
-            failures.add(line);
-            progress.message(printable("jfutures: " + line));
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        progress.step();
-      }
-      if (interrupted) {
-        stop(workersPool);
-        done = written(planned);
-        for (Planned p : planned) {
-          try {
-            Files.deleteIfExists(p.job().partialFile());
-          } catch (IOException ignored) {
-            // a leftover partial file is hidden and named for what it is
-          }
-        }
-      }
-    } finally {
-      if (alarms != null) {
-        alarms.shutdownNow();
-      }
-      if (abandoned.isEmpty()) {
-        workersPool.close();
-      } else {
-        // Threads stuck on an abandoned image cannot be stopped; the JVM's exit ends them.
-        workersPool.shutdown(false, true);
-      }
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it waits for the line below
-      }
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    Progress progress =
+        Progress.create(err, filter.name(), plan.images().size(), quiet, Progress.onTerminal());
+    ImageRun run =
+        new ImageRun(plan, newPool(poolSize), pool == PoolKind.THREAD, timeout, progress);
     int total = found.sources().size() + found.problems().size();
-    if (interrupted) {
+    return run.run(failures, result -> report(result, total, poolSize));
+  }
+
+  /** Prints the summary of {@code result}; returns the exit code. */
+  private int report(ImageRun.Result result, int total, int poolSize) {
+    PrintWriter stdout = spec.commandLine().getOut();
+    if (result.interrupted()) {
       err.printf(
           "jfutures: interrupted: %d of %d images written in %.2f s; unfinished images were not"
               + " written.%n",
-          done, total, seconds);
+          result.done(), total, result.seconds());
       err.flush();
-      finished.countDown();
       return Main.INTERRUPTED;
     }
     if (!quiet) {
-      if (codec == JpegCodec.Choice.AUTO && jpegCodecs.contains(ImageIoJpeg.NAME)) {
+      if (codec == JpegCodec.Choice.AUTO && result.jpegCodecs().contains(ImageIoJpeg.NAME)) {
         String problem = TurboJpeg.libraryProblem();
         err.println(
             "jfutures: note: "
@@ -384,197 +294,19 @@ final class ImagesCommand implements Callable<Integer> {
           Locale.ROOT,
           "Filtered %d of %d images with %s in %.2f s: %.1f images/s (%s pool, %d workers%s)."
               + " %d failed. Output in %s%n",
-          done,
+          result.done(),
           total,
           filter,
-          seconds,
-          done / Math.max(seconds, 1e-9),
+          result.seconds(),
+          result.done() / Math.max(result.seconds(), 1e-9),
           pool.name().toLowerCase(Locale.ROOT),
           poolSize,
-          jpegCodecs.isEmpty() ? "" : ", " + String.join(" and ", jpegCodecs),
-          failures.size(),
+          result.jpegCodecs().isEmpty() ? "" : ", " + String.join(" and ", result.jpegCodecs()),
+          result.failures().size(),
           out);
       stdout.flush();
     }
-    finished.countDown();
-    return failures.isEmpty() ? Main.OK : Main.SOME_FAILED;
-  }
-
-  /**
-   * Submits the job. On the process pool the pool's own task timeout stops it; on the thread pool
-   * an alarm set when the job starts cancels its future, which interrupts the thread (a job checks
-   * before it writes) and reports the image at once, even if the thread stays stuck.
-   */
-  private TaskFuture<ImageJob.Done> submit(
-      Pool workersPool, ImageJob job, ScheduledExecutorService alarms) {
-    if (alarms == null) {
-      return workersPool.submit(job::run);
-    }
-    CompletableFuture<TaskFuture<ImageJob.Done>> self = new CompletableFuture<>();
-    TaskFuture<ImageJob.Done> future =
-        workersPool.submit(
-            () -> {
-              ScheduledFuture<?> alarm =
-                  alarms.schedule(
-                      () -> self.thenAccept(this::abandon),
-                      timeout.toNanos(),
-                      TimeUnit.NANOSECONDS);
-              try {
-                return job.run();
-              } finally {
-                alarm.cancel(false);
-              }
-            });
-    self.complete(future);
-    return future;
-  }
-
-  private void abandon(TaskFuture<ImageJob.Done> future) {
-    abandoned.add(future);
-    if (!future.cancel(true)) {
-      abandoned.remove(future);
-    }
-  }
-
-  private static ScheduledExecutorService alarms() {
-    return Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("jfutures-image-timeout").factory());
-  }
-
-  /** Stops the pool after an interrupt, waiting a little for running images to end. */
-  private static void stop(Pool workersPool) {
-    Thread stopping = Thread.ofPlatform().daemon().start(() -> workersPool.shutdown(true, true));
-    try {
-      stopping.join(TimeUnit.SECONDS.toMillis(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** How many outputs this run wrote: those whose file is not the one their name held before. */
-  private static int written(List<Planned> planned) {
-    int written = 0;
-    for (Planned p : planned) {
-      Object now = fileKey(Path.of(p.job().output()));
-      if (now != null && !now.equals(p.outputBefore())) {
-        written++;
-      }
-    }
-    return written;
-  }
-
-  /** The identity of the file at {@code path} (not following a link), or null if none. */
-  private static Object fileKey(Path path) {
-    try {
-      BasicFileAttributes attributes =
-          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      return attributes.fileKey() != null
-          ? attributes.fileKey()
-          : List.of(attributes.lastModifiedTime(), attributes.size());
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private String tookTooLong(String what) {
-    return "took longer than the --timeout of " + timeoutText() + "; " + what;
-  }
-
-  private String timeoutText() {
-    String text = timeout.toString().substring(2).toLowerCase(Locale.ROOT);
-    return text.isEmpty() ? "0s" : text;
-  }
-
-  /** Gives each source its output path, refusing clashes and overwriting an input. */
-  private List<Planned> plan(List<ImageInputs.Source> sources, List<String> failures) {
-    Set<Path> inputsSeen = new HashSet<>();
-    for (ImageInputs.Source source : sources) {
-      inputsSeen.add(ImageInputs.identity(source.path()));
-    }
-    Map<Path, String> outputs = new HashMap<>();
-    Set<Path> folders = new HashSet<>();
-    List<Planned> planned = new ArrayList<>(sources.size());
-    ImageFiles.Format forced =
-        switch (format) {
-          case SAME -> null;
-          case JPG -> ImageFiles.Format.JPEG;
-          case PNG -> ImageFiles.Format.PNG;
-        };
-    for (ImageInputs.Source source : sources) {
-      String input = source.path().toString();
-      Path target = out.resolve(renamed(source.relativeName(), forced));
-      Path key = ImageInputs.identity(target);
-      String problem;
-      if (inputsSeen.contains(key)) {
-        problem = "its output " + target + " is an input; choose another --out or --format";
-      } else if (outputs.containsKey(key)) {
-        problem = "its output " + target + " is also the output of " + outputs.get(key);
-      } else {
-        problem = makeFolders(target.getParent(), folders);
-      }
-      if (problem != null) {
-        failures.add(input + ": " + problem);
-        err.println(printable("jfutures: " + input + ": " + problem));
-        continue;
-      }
-      outputs.put(key, input);
-      planned.add(
-          new Planned(
-              input,
-              ImageJob.of(
-                  source.path().toAbsolutePath().toString(),
-                  target.toAbsolutePath().toString(),
-                  filter,
-                  forced,
-                  quality,
-                  codec,
-                  maxPixels),
-              fileKey(target)));
-    }
-    return planned;
-  }
-
-  /**
-   * Creates the folders from {@code --out} down to {@code folder}, never through a symbolic link:
-   * one planted in a shared output tree would send outputs elsewhere. Returns the problem, or null.
-   */
-  private String makeFolders(Path folder, Set<Path> made) {
-    if (made.contains(folder)) {
-      return null;
-    }
-    Path at = out;
-    for (Path part : out.relativize(folder)) {
-      at = at.resolve(part);
-      if (part.toString().isEmpty() || made.contains(at)) {
-        continue;
-      }
-      try {
-        if (Files.isSymbolicLink(at)) {
-          return at + " is a symbolic link; outputs are never written through one";
-        }
-        try {
-          Files.createDirectory(at);
-        } catch (FileAlreadyExistsException e) {
-          if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
-            return at + " is in the way: it is not a folder";
-          }
-        }
-      } catch (IOException e) {
-        return "cannot create " + at + " (" + e.getMessage() + ")";
-      }
-      made.add(at);
-    }
-    return null;
-  }
-
-  private static Path renamed(Path relative, ImageFiles.Format format) {
-    if (format == null) {
-      return relative;
-    }
-    String name = relative.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    String stem = dot > 0 ? name.substring(0, dot) : name;
-    return relative.resolveSibling(stem + "." + format.extension());
+    return result.failures().isEmpty() ? Main.OK : Main.SOME_FAILED;
   }
 
   private Pool newPool(int size) {
@@ -594,45 +326,6 @@ final class ImagesCommand implements Callable<Integer> {
       }
       case THREAD -> ThreadPool.builder().maxWorkers(size).threadNamePrefix("images").build();
     };
-  }
-
-  /** The shutdown hook: stop everything, then wait for {@link #call()} to report. */
-  private void interrupt() {
-    interrupted = true;
-    cancelAll();
-    try {
-      finished.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void cancelAll() {
-    for (TaskFuture<ImageJob.Done> future : running) {
-      future.cancel(true);
-    }
-  }
-
-  /** What went wrong with an image, for the user: never a Java class name. */
-  private String reason(Throwable failure) {
-    Throwable cause = failure;
-    while (cause != null && !(cause instanceof ImageException)) {
-      if (cause instanceof TaskTimeoutException) {
-        return tookTooLong("its worker was stopped");
-      }
-      if (cause instanceof WorkerCrashedException) {
-        return cause.getMessage();
-      }
-      cause = cause.getCause();
-    }
-    if (cause != null) {
-      return cause.getMessage();
-    }
-    Throwable root = failure.getCause() != null ? failure.getCause() : failure;
-    String message = root.getMessage();
-    return "failed unexpectedly"
-        + (message == null || message.isBlank() ? "" : ": " + message)
-        + " (please report this)";
   }
 
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]");
