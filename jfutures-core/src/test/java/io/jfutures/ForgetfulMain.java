@@ -1,5 +1,7 @@
 package io.jfutures;
 
+import io.jfutures.testing.ForgetfulProgram;
+
 /**
  * A program that submits work and returns from {@code main} without closing its pool. Run in a
  * child JVM by {@link ForgetfulMainTest}; prints one line per finished task.
@@ -14,15 +16,6 @@ public final class ForgetfulMain {
           case "process" -> ProcessPool.create(2);
           default -> ThreadPool.create(2);
         };
-    for (int i = 0; i < 6; i++) {
-      int n = i;
-      pool.submit(
-              () -> {
-                Thread.sleep(150);
-                return n;
-              })
-          .onDone(f -> System.out.println("done " + f.result()));
-    }
-    System.out.println("main returns");
+    ForgetfulProgram.submitAndForget(pool);
   }
 }

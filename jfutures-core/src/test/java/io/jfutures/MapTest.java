@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -134,47 +132,6 @@ class MapTest {
       worstAhead = Math.max(worstAhead, inputs.pulled.get() - consumed);
     }
     assertThat(worstAhead).isLessThanOrEqualTo((long) chunk * buffer);
-  }
-
-  @Test
-  void automaticChunkingBatchesTinyTasksAndNotSlowOnes() {
-    assertThat(maxChunk((Integer x) -> x + 1, 200_000)).isGreaterThan(1_000);
-    assertThat(
-            maxChunk(
-                (Integer x) -> {
-                  Thread.sleep(5);
-                  return x;
-                },
-                40))
-        .isEqualTo(1);
-  }
-
-  /**
-   * The largest chunk a map used: the inputs pulled while no result came back in between, seen from
-   * the input iterator with a buffer of one chunk.
-   */
-  private int maxChunk(Fn<Integer, Integer> fn, int n) {
-    AtomicLong consumed = new AtomicLong();
-    Map<Long, Integer> pullsPerConsumedCount = new TreeMap<>();
-    Iterable<Integer> inputs =
-        () ->
-            new Iterator<>() {
-              int next;
-
-              @Override
-              public boolean hasNext() {
-                return next < n;
-              }
-
-              @Override
-              public Integer next() {
-                pullsPerConsumedCount.merge(consumed.get(), 1, Integer::sum);
-                return next++;
-              }
-            };
-    pool.map(fn, inputs, MapOptions.defaults().bufferSize(1))
-        .forEach(x -> consumed.incrementAndGet());
-    return Collections.max(pullsPerConsumedCount.values());
   }
 
   @Test

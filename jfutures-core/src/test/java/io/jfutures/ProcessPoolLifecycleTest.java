@@ -2,6 +2,7 @@ package io.jfutures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jfutures.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -71,8 +72,7 @@ class ProcessPoolLifecycleTest {
   @Test
   void workersExitWhenTheParentIsKilledMinus9() throws Exception {
     Process parent =
-        new ProcessBuilder(
-                java(), "-cp", ForgetfulMainTest.childClassPath(), OrphanMain.class.getName())
+        new ProcessBuilder(java(), "-cp", ChildJvm.classPath(), OrphanMain.class.getName())
             .redirectErrorStream(true)
             .start();
     long workerPid;
@@ -114,7 +114,7 @@ class ProcessPoolLifecycleTest {
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, ForgetfulMain.class.getName());
     StringBuilder classPath = new StringBuilder();
-    for (String entry : ForgetfulMainTest.childClassPath().split(java.io.File.pathSeparator)) {
+    for (String entry : ChildJvm.classPath().split(java.io.File.pathSeparator)) {
       Path p = Path.of(entry).toAbsolutePath();
       classPath.append(p.toUri().toURL().toExternalForm()).append(' ');
     }

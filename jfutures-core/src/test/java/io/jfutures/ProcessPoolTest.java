@@ -112,65 +112,6 @@ class ProcessPoolTest {
     assertThatThrownBy(f::result).isInstanceOf(TaskFailedException.class).hasCause(e);
   }
 
-  /** An exception that cannot be serialized, because of a field. */
-  static final class Unsendable extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    @SuppressWarnings("unused")
-    private final transient Object fine = new Object();
-
-    private final Object notSerializable = new Object();
-
-    Unsendable(String message) {
-      super(message);
-    }
-
-    @Override
-    public String toString() {
-      return super.toString() + notSerializable.hashCode();
-    }
-  }
-
-  @Test
-  void anExceptionThatCannotTravelArrivesAsARemoteException() {
-    Throwable e =
-        shared
-            .submit(
-                () -> {
-                  throw new Unsendable("kept as text");
-                })
-            .exception();
-    assertThat(e).isInstanceOf(RemoteException.class);
-    RemoteException remote = (RemoteException) e;
-    assertThat(remote.remoteClassName()).isEqualTo(Unsendable.class.getName());
-    assertThat(remote.remoteMessage()).isEqualTo("kept as text");
-    assertThat(remote.remoteStackTrace()).contains("WorkerMain");
-  }
-
-  /** Not serializable. */
-  static final class Handle {
-    int value = 5;
-  }
-
-  @Test
-  void anUnserializableCaptureFailsOnlyThatFutureAndNamesTheClass() {
-    Handle handle = new Handle();
-    TaskFuture<Integer> f = shared.submit(() -> handle.value);
-    assertThat(f.exception())
-        .isInstanceOf(java.io.NotSerializableException.class)
-        .hasMessageContaining(Handle.class.getName());
-    assertThat(shared.submit(() -> 1).result()).isEqualTo(1);
-  }
-
-  @Test
-  void anUnserializableResultFailsOnlyThatFutureAndNamesTheClass() {
-    TaskFuture<Handle> f = shared.submit(Handle::new);
-    assertThat(f.exception())
-        .isInstanceOf(java.io.NotSerializableException.class)
-        .hasMessageContaining(Handle.class.getName());
-    assertThat(shared.submit(() -> 2).result()).isEqualTo(2);
-  }
-
   @Test
   void aResultTooBigForAFrameFailsOnlyThatFutureAndSaysSo() {
     try (ProcessPool pool = ProcessPool.builder().maxWorkers(1).jvmOptions("-Xmx4g").build()) {

@@ -12,12 +12,12 @@ import io.jfutures.TaskFuture;
 import io.jfutures.WorkerCrashedException;
 import io.jfutures.cli.ImagesCommandTest.Run;
 import io.jfutures.hazelcast.ClusterPool;
+import io.jfutures.testing.Ports;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,7 +84,7 @@ class ClusterCommandTest {
             Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !Path.of(entry).equals(Path.of(testClasses)))
                 .toList());
-    int port = freePort();
+    int port = Ports.free();
     String clusterName = "cli-test-" + UUID.randomUUID();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -239,11 +239,5 @@ class ClusterCommandTest {
         .contains("--port=P", "--members=HOST[:PORT]", "--cluster-name=NAME", "--bind=ADDRESS");
     assertThat(member.out().replaceAll("\\s+", " "))
         .contains("no TLS and no authentication: anyone who can reach the port can run code here");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

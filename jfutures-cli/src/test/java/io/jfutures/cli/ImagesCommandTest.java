@@ -8,10 +8,8 @@ import io.jfutures.cli.image.ImageFiles;
 import io.jfutures.cli.image.JpegCodec;
 import io.jfutures.cli.image.TurboJpeg;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,11 +36,7 @@ class ImagesCommandTest {
   }
 
   static byte[] fixture(String name) {
-    try (InputStream in = ImagesCommandTest.class.getResourceAsStream("/pillow/" + name)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ImageFixtures.bytes(name);
   }
 
   Path copy(String fixture, String as) throws IOException {

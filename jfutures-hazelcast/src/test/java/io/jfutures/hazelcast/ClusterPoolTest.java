@@ -10,12 +10,10 @@ import io.jfutures.BrokenPoolException;
 import io.jfutures.DoneAndPending;
 import io.jfutures.Futures;
 import io.jfutures.MapOptions;
-import io.jfutures.RemoteException;
 import io.jfutures.ReturnWhen;
 import io.jfutures.Task;
 import io.jfutures.TaskFailedException;
 import io.jfutures.TaskFuture;
-import java.io.NotSerializableException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.ConnectException;
@@ -84,58 +82,6 @@ class ClusterPoolTest {
     assertThat(e.getStackTrace())
         .anySatisfy(frame -> assertThat(frame.getClassName()).endsWith("RemoteCall"));
     assertThatThrownBy(f::result).isInstanceOf(TaskFailedException.class).hasCause(e);
-  }
-
-  /** An exception that cannot be serialized, because of a field. */
-  static final class Unsendable extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    @SuppressWarnings("unused")
-    private final Object notSerializable = new Object();
-
-    Unsendable(String message) {
-      super(message);
-    }
-  }
-
-  @Test
-  void anExceptionThatCannotTravelArrivesAsARemoteException() {
-    Throwable e =
-        shared
-            .submit(
-                () -> {
-                  throw new Unsendable("kept as text");
-                })
-            .exception();
-    assertThat(e).isInstanceOf(RemoteException.class);
-    RemoteException remote = (RemoteException) e;
-    assertThat(remote.remoteClassName()).isEqualTo(Unsendable.class.getName());
-    assertThat(remote.remoteMessage()).isEqualTo("kept as text");
-    assertThat(remote.remoteStackTrace()).contains("RemoteCall");
-  }
-
-  /** Not serializable. */
-  static final class Handle {
-    int value = 5;
-  }
-
-  @Test
-  void anUnserializableCaptureFailsOnlyThatFutureAndNamesTheClass() {
-    Handle handle = new Handle();
-    TaskFuture<Integer> f = shared.submit(() -> handle.value);
-    assertThat(f.exception())
-        .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining(Handle.class.getName());
-    assertThat(shared.submit(() -> 1).result()).isEqualTo(1);
-  }
-
-  @Test
-  void anUnserializableResultFailsOnlyThatFutureAndNamesTheClass() {
-    TaskFuture<Handle> f = shared.submit(Handle::new);
-    assertThat(f.exception())
-        .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining(Handle.class.getName());
-    assertThat(shared.submit(() -> 2).result()).isEqualTo(2);
   }
 
   @Test

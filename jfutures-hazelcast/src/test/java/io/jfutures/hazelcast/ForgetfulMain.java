@@ -2,6 +2,7 @@ package io.jfutures.hazelcast;
 
 import com.hazelcast.client.config.ClientConfig;
 import io.jfutures.Pool;
+import io.jfutures.testing.ForgetfulProgram;
 
 /**
  * A main that submits to a ClusterPool and returns without closing it: {@code ForgetfulMain} for an
@@ -20,15 +21,6 @@ public final class ForgetfulMain {
       client.getNetworkConfig().addAddress(args[1]);
       pool = ClusterPool.connect(client);
     }
-    for (int i = 0; i < 6; i++) {
-      int n = i;
-      pool.submit(
-              () -> {
-                Thread.sleep(200);
-                return n;
-              })
-          .onDone(f -> System.out.println("done " + f.result()));
-    }
-    System.out.println("main returns");
+    ForgetfulProgram.submitAndForget(pool);
   }
 }

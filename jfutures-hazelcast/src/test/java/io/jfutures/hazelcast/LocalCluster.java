@@ -1,15 +1,14 @@
 package io.jfutures.hazelcast;
 
 import com.hazelcast.client.config.ClientConfig;
+import io.jfutures.testing.Ports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** Member JVMs on loopback, each a real process, for tests that kill them. */
@@ -20,7 +19,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts {@code size} members and waits until each has joined. */
   LocalCluster(int size) throws Exception {
-    int base = freePorts(size);
+    int base = Ports.freeRun(size);
     List<String> addresses = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       ports.add(base + i);
@@ -72,25 +71,6 @@ final class LocalCluster implements AutoCloseable {
       config.getNetworkConfig().addAddress("127.0.0.1:" + port);
     }
     return config;
-  }
-
-  /** The first of {@code count} consecutive ports that are free now. */
-  private static int freePorts(int count) throws IOException {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 20_000 + ThreadLocalRandom.current().nextInt(20_000);
-      boolean free = true;
-      for (int i = 0; i < count && free; i++) {
-        try (ServerSocket probe = new ServerSocket(base + i)) {
-          probe.setReuseAddress(true);
-        } catch (IOException taken) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IOException("no " + count + " consecutive free ports");
   }
 
   @Override

@@ -3,10 +3,8 @@ package io.jfutures.cli.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.jfutures.cli.ImageFixtures;
 import io.jfutures.testing.Mutator;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -28,11 +26,7 @@ class ImageFuzzTest {
       Pattern.compile("java\\.|javax\\.|sun\\.|Exception|Error\\b");
 
   static byte[] fixture(String name) {
-    try (InputStream in = ImageFuzzTest.class.getResourceAsStream("/pillow/" + name)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ImageFixtures.bytes(name);
   }
 
   static void fuzz(JpegCodec codec, long seed, Duration budget) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.jfutures.cli.ImageFixtures;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -25,14 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PillowFidelityTest {
 
   static byte[] fixture(String name) {
-    try (InputStream in = PillowFidelityTest.class.getResourceAsStream("/pillow/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing fixture " + name);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ImageFixtures.bytes(name);
   }
 
   static Image png(String name) {
