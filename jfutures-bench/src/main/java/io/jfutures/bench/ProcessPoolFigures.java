@@ -20,9 +20,7 @@ public final class ProcessPoolFigures {
     return (long) n * n;
   }
 
-  /**
-   * Tens of milliseconds of arithmetic on one core (20 ms on a good day here, 50 on a slow one).
-   */
+  /** Tens of milliseconds of arithmetic on one core; the run measures how long on its machine. */
   static double burn(int seed) {
     double x = seed;
     for (int i = 0; i < 6_000_000; i++) {
