@@ -6,11 +6,11 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 ./jfutures build -q -Djavadoc.skip=true >/dev/null
-# What Hazelcast asks of the JDK (as the jfutures launcher grants it); members inherit these.
-access=(--add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
-  --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
-  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
-  --sun-misc-unsafe-memory-access=allow)
+# What Hazelcast asks of the JDK, from the one list in the parent pom; members inherit these.
+pom_list() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml"; }
+access=(--sun-misc-unsafe-memory-access=allow)
+for entry in $(pom_list hazelcast.exports); do access+=(--add-exports "$entry=ALL-UNNAMED"); done
+for entry in $(pom_list hazelcast.opens); do access+=(--add-opens "$entry=ALL-UNNAMED"); done
 echo "== $(./jfutures java -version 2>&1 | head -n 1), $(nproc) cores"
 ./jfutures java "${access[@]}" -cp jfutures-bench/target/benchmarks.jar \
   io.jfutures.bench.ClusterPoolFigures
