@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-./jfutures build -q -Djavadoc.skip=true >/dev/null
+./jfutures build -q -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -Dcyclonedx.skip=true >/dev/null
 # What Hazelcast asks of the JDK, from the one list in the parent pom; members inherit these.
 pom_list() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml"; }
 access=(--sun-misc-unsafe-memory-access=allow)
