@@ -26,35 +26,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * its worker ends. A job handed to a seat counts as running ({@link Execution#begin}): {@code
  * cancel(false)} no longer stops it, and it is withdrawn only while queued.
  *
- * <p><b>Dispatch.</b> Until the first answer tells what a task costs, a seat takes one task per
- * worker, so that the first tasks of a new pool spread over workers as they come up rather than
- * queue behind a slow one. Then it takes two per worker while tasks are slow, so that a worker
- * begins its next task without waiting for a round trip, and up to {@value #MAX_DEPTH} once they
- * prove short (under {@value #SHORT_TASK_NANOS} ns on a running average), so that a run of tiny
- * tasks is not paid for in round trips. The seat with the most room gets the next tasks, in turns
- * among equals; seats open on demand, up to {@link Settings#seats}, and an idle seat is used before
- * a new one opens.
+ * <p><b>Dispatch.</b> Each worker holds as many tasks as {@link TaskCost} says (one until tasks are
+ * measured, then two, or sixteen while they are short); {@link Seats} picks the seat with the most
+ * room and opens seats on demand, up to {@link Settings#seats}, an idle seat being used before a
+ * new one opens.
  *
- * <p><b>Ends.</b> When a worker ends, each job it held meets one {@link Fate}, decided in {@link
- * #fateLocked}: a job its worker had not begun goes back to the front of the queue untouched; the
- * job the pool killed the worker for fails with {@link TaskTimeoutException}, or is dropped if it
- * was cancelled; a job hit by a kill meant for another (which finished as the signal went) is
- * requeued as if it had not begun; any other begun job runs again while it has retries left and
- * otherwise fails with {@link WorkerCrashedException}. A worker that cannot start before any ever
- * did, or three in a row (ten when killed by signals), breaks the pool rather than restart forever.
- * Once broken, every waiting job and every later submit fails with the cause.
+ * <p><b>Ends.</b> When a worker ends, each job it held meets its {@link Fate}, decided in one
+ * place, {@link Fate#of}: requeued untouched if the worker had not begun it, timed out or dropped
+ * if the pool killed the worker for it, requeued if the kill was meant for another, else retried
+ * while retries last, else crashed. A worker that cannot start before any ever did, or three in a
+ * row (ten when killed by signals), breaks the pool rather than restart forever. Once broken, every
+ * waiting job and every later submit fails with the cause.
  *
  * <p><b>Locking.</b> One lock guards the queue, the seats and their jobs. Methods named {@code
  * ...Locked} run under it and return the transport calls to make once it is released ("decide under
  * the lock, act after it"), so a transport may call back at once, and futures complete, with their
- * callbacks, outside it.
+ * callbacks, outside it. This class is longer than the others because every move of a job happens
+ * here, under that one lock; what needs no lock of its own ({@link TaskCost}, {@link Seats}, {@link
+ * Fate}) lives apart, guarded by this lock too.
  *
  * @param <L> the transport's handle on one worker
  */
 public final class Dispatcher<L> implements Backend {
-  static final long SHORT_TASK_NANOS = 1_000_000;
-  static final int MAX_DEPTH = 16;
-
   /**
    * What the back end decides about its pool.
    *
@@ -77,42 +70,25 @@ public final class Dispatcher<L> implements Backend {
       boolean cancelsRunningTasks,
       long chunkTargetNanos) {}
 
-  /** What becomes of a job held by a worker that ended or lost it. */
-  enum Fate {
-    /** Back to the front of the queue, as if never dispatched. */
-    REQUEUE,
-    /** Back to the front of the queue, one retry used. */
-    RETRY,
-    /** Failed with {@link WorkerCrashedException}. */
-    CRASHED,
-    /** Failed with {@link TaskTimeoutException}. */
-    TIMED_OUT,
-    /** Nothing: it was cancelled, and its future says so. */
-    DROPPED
-  }
-
   private final Settings settings;
   private final Transport<L> transport;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
-  private final List<Seat<L>> seats = new ArrayList<>();
+  private final Seats<L> seats;
+  private final TaskCost cost = new TaskCost();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Watchdog watchdog;
-  private int nextSeatNumber;
-  private int rotation;
-  private double averageTaskNanos = Double.NaN;
   private boolean shutdown;
   private boolean closing;
   private boolean anyReady;
   private int failedStartsInARow;
   private volatile BrokenPoolException broken;
-  private volatile int joinedWorkers;
-  private volatile long seatsReady;
   private volatile long seatsCrashed;
 
   public Dispatcher(Settings settings, Transport<L> transport) {
     this.settings = settings;
     this.transport = transport;
+    this.seats = new Seats<>(settings.poolName(), settings.maxTasksPerSeat());
     this.watchdog =
         settings.taskTimeout() == null
             ? null
@@ -216,12 +192,12 @@ public final class Dispatcher<L> implements Backend {
 
   @Override
   public int maxWorkers() {
-    return settings.seats() > 0 ? settings.seats() : joinedWorkers;
+    return settings.seats() > 0 ? settings.seats() : seats.joinedWorkers();
   }
 
   @Override
   public long workersStarted() {
-    return seatsReady;
+    return seats.everReady();
   }
 
   @Override
@@ -246,10 +222,9 @@ public final class Dispatcher<L> implements Backend {
     List<Runnable> actions;
     lock.lock();
     try {
-      seat.ready = true;
+      seats.markReady(seat);
       anyReady = true;
       failedStartsInARow = 0;
-      seatsReady++;
       if (watchdog != null) {
         watchdog.start();
       }
@@ -269,11 +244,7 @@ public final class Dispatcher<L> implements Backend {
     List<Runnable> actions;
     lock.lock();
     try {
-      seat = new Seat<>(nextSeatNumber++, name, workers, link);
-      seat.ready = true;
-      seats.add(seat);
-      seatsReady++;
-      joinedWorkers += workers;
+      seat = seats.join(link, name, workers);
       actions = dispatchLocked();
     } finally {
       lock.unlock();
@@ -297,10 +268,7 @@ public final class Dispatcher<L> implements Backend {
       current = job.seat == seat && job.current == dispatch;
       if (current) {
         releaseLocked(job);
-        if (tookNanos >= 0) {
-          averageTaskNanos =
-              Double.isNaN(averageTaskNanos) ? tookNanos : 0.8 * averageTaskNanos + 0.2 * tookNanos;
-        }
+        cost.observe(tookNanos);
       }
       actions = refill ? dispatchLocked() : List.of();
     } finally {
@@ -327,7 +295,7 @@ public final class Dispatcher<L> implements Backend {
       }
       seat.pausedUntil = System.nanoTime() + pauseNanos;
       releaseLocked(job);
-      settleLocked(job, fateLocked(seat, job, ending), seat, ending, failures);
+      settleLocked(job, Fate.of(seat, job, ending, settings.retries()), seat, ending, failures);
       actions.addAll(dispatchLocked());
     } finally {
       lock.unlock();
@@ -360,9 +328,6 @@ public final class Dispatcher<L> implements Backend {
       if (!seats.remove(seat)) {
         return;
       }
-      if (settings.seats() == 0) {
-        joinedWorkers -= seat.workers;
-      }
       boolean asked = seat.retiring && ending.clean();
       if (!seat.ready && !seat.retiring) {
         failedStartsInARow++;
@@ -383,7 +348,7 @@ public final class Dispatcher<L> implements Backend {
         Job job = held.get(i);
         job.seat = null;
         job.current = null;
-        settleLocked(job, fateLocked(seat, job, ending), seat, ending, failures);
+        settleLocked(job, Fate.of(seat, job, ending, settings.retries()), seat, ending, failures);
       }
       held.clear();
       if (broken != null) {
@@ -428,7 +393,6 @@ public final class Dispatcher<L> implements Backend {
           seat.held.clear();
         }
         seats.clear();
-        joinedWorkers = 0;
       }
       actions = dispatchLocked();
     } finally {
@@ -446,19 +410,15 @@ public final class Dispatcher<L> implements Backend {
    */
   private List<Runnable> dispatchLocked() {
     List<Runnable> actions = new ArrayList<>(2);
-    int depth =
-        Double.isNaN(averageTaskNanos) ? 1 : averageTaskNanos < SHORT_TASK_NANOS ? MAX_DEPTH : 2;
+    int depth = cost.depth();
     long now = System.nanoTime();
     while (!queue.isEmpty()) {
-      Seat<L> seat = freestSeatLocked(now, depth);
+      Seat<L> seat = seats.freest(now, depth);
       if (seat == null) {
-        if (!mayOpenLocked()) {
+        if (broken != null || !seats.mayOpen(settings.seats(), queue.size())) {
           break;
         }
-        Seat<L> opened =
-            new Seat<>(nextSeatNumber, settings.poolName() + "-worker-" + nextSeatNumber, 1, null);
-        nextSeatNumber++;
-        seats.add(opened);
+        Seat<L> opened = seats.open();
         actions.add(() -> transport.open(opened));
         continue;
       }
@@ -493,10 +453,7 @@ public final class Dispatcher<L> implements Backend {
         seat.outbox = null;
         actions.add(() -> transport.send(seat, batch));
       }
-      if (seat.ready
-          && !seat.retiring
-          && seat.held.isEmpty()
-          && (winding || seat.spent(settings.maxTasksPerSeat()))) {
+      if (seat.ready && !seat.retiring && seat.held.isEmpty() && (winding || seats.spent(seat))) {
         seat.retiring = true;
         actions.add(() -> transport.retire(seat));
       }
@@ -506,55 +463,6 @@ public final class Dispatcher<L> implements Backend {
       actions.add(this::close);
     }
     return actions;
-  }
-
-  /** The ready seat with the most room, taking turns among equals; null if none has room. */
-  private Seat<L> freestSeatLocked(long now, int depth) {
-    Seat<L> best = null;
-    int bestFree = 0;
-    int n = seats.size();
-    int first = n == 0 ? 0 : Math.floorMod(rotation++, n);
-    for (int i = 0; i < n; i++) {
-      Seat<L> seat = seats.get((first + i) % n);
-      int free = seat.free(now, depth, settings.maxTasksPerSeat());
-      if (free > bestFree) {
-        best = seat;
-        bestFree = free;
-      }
-    }
-    return best;
-  }
-
-  /** Whether to open a seat: below the limit, and fewer seats starting than jobs waiting. */
-  private boolean mayOpenLocked() {
-    if (broken != null || seats.size() >= settings.seats()) {
-      return false;
-    }
-    int starting = 0;
-    for (Seat<L> seat : seats) {
-      starting += seat.ready ? 0 : 1;
-    }
-    return starting < queue.size();
-  }
-
-  /** The one place that decides what becomes of a job whose worker ended or lost it. */
-  private Fate fateLocked(Seat<L> seat, Job job, Ending ending) {
-    if (!job.running()) {
-      return Fate.REQUEUE;
-    }
-    if (seat.kill != null) {
-      if (seat.killedFor != job) {
-        return Fate.REQUEUE;
-      }
-      return switch (seat.kill) {
-        case TIMEOUT -> Fate.TIMED_OUT;
-        case CANCEL -> Fate.DROPPED;
-      };
-    }
-    if (seat.retiring && ending.clean()) {
-      return Fate.REQUEUE;
-    }
-    return job.retriesUsed < settings.retries() ? Fate.RETRY : Fate.CRASHED;
   }
 
   /** Acts on {@code fate}: requeues {@code job}, or adds its failure to {@code failures}. */
@@ -568,26 +476,11 @@ public final class Dispatcher<L> implements Backend {
         queue.addFirst(job);
       }
       case CRASHED -> {
-        String runs =
-            settings.retries() == 0
-                ? ""
-                : " (it ran "
-                    + (job.retriesUsed + 1)
-                    + " times; retries="
-                    + settings.retries()
-                    + ")";
-        WorkerCrashedException crashed =
-            new WorkerCrashedException(ending.description() + runs, ending.cause());
+        WorkerCrashedException crashed = Fate.crashed(job, ending, settings.retries());
         failures.add(() -> job.execution.completeExceptionally(crashed));
       }
       case TIMED_OUT -> {
-        TaskTimeoutException timedOut =
-            new TaskTimeoutException(
-                "the task ran longer than "
-                    + settings.taskTimeout()
-                    + "; "
-                    + seat.name
-                    + " was killed");
+        TaskTimeoutException timedOut = Fate.timedOut(seat, settings.taskTimeout());
         failures.add(() -> job.execution.completeExceptionally(timedOut));
       }
       case DROPPED -> {}

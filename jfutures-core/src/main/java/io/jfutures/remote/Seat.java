@@ -18,6 +18,10 @@ public final class Seat<L> {
   final int number;
   final String name;
   final int workers;
+
+  /** Whether the worker came by itself (a cluster member) rather than the dispatcher opening it. */
+  final boolean joined;
+
   private volatile L link;
 
   final List<Job> held = new ArrayList<>();
@@ -29,11 +33,12 @@ public final class Seat<L> {
   Kill kill;
   Job killedFor;
 
-  Seat(int number, String name, int workers, L link) {
+  Seat(int number, String name, int workers, L link, boolean joined) {
     this.number = number;
     this.name = name;
     this.workers = workers;
     this.link = link;
+    this.joined = joined;
   }
 
   /** Why the dispatcher had a worker killed. */

@@ -308,7 +308,7 @@ class DispatcherTest {
     Seat<String> shortSeat = FakeTransport.next(transport.opened);
     fresh.ready(shortSeat);
     answer(fresh, shortSeat, FakeTransport.next(transport.sent).get(0), 20_000);
-    assertThat(FakeTransport.next(transport.sent)).hasSize(Dispatcher.MAX_DEPTH);
+    assertThat(FakeTransport.next(transport.sent)).hasSize(TaskCost.MAX_DEPTH);
   }
 
   @Test
