@@ -17,12 +17,8 @@ rounds=${2:-5}
 copies=${3:-8}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/jfutures-ab.XXXXXX")
-cleanup() { git worktree remove --force "$work/before" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-git worktree add --detach -q "$work/before" "$rev"
-echo "building $rev and this checkout ..." >&2
-"$work/before/jfutures" build -q >/dev/null 2>&1
-./jfutures build -q >/dev/null 2>&1
+trap remove_before EXIT
+build_before "$rev"
 
 copy_photos "$work/in" "$copies"
 

@@ -1,5 +1,5 @@
-# Sourced by images-figures.sh and images-ab.sh: what both need to time whole processes side by
-# side. Both set $work, a scratch folder, before calling these.
+# Sourced by images-figures.sh, images-ab.sh and figures-ab.sh: what they need to time whole
+# processes side by side. Each sets $work, a scratch folder, before calling these.
 
 # Copies each of five 2560x1600 sample photographs $2 times into folder $1; sets $count.
 copy_photos() {
@@ -27,3 +27,14 @@ seconds() {
 
 # The median of the numbers on stdin, separated by spaces or lines.
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# Checks out REV $1 in a worktree at $work/before and builds it and this checkout; the caller's
+# EXIT trap runs remove_before.
+build_before() {
+  git worktree add --detach -q "$work/before" "$1"
+  echo "building $1 and this checkout ..." >&2
+  "$work/before/jfutures" build -q >/dev/null 2>&1
+  ./jfutures build -q >/dev/null 2>&1
+}
+
+remove_before() { git worktree remove --force "$work/before" >/dev/null 2>&1 || true; rm -rf "$work"; }

@@ -98,6 +98,18 @@ class DispatcherTest {
     return seat;
   }
 
+  /**
+   * Opens a seat and runs one short task on it, so that the dispatcher knows tasks are short and
+   * gives the seat many at once; returns the seat.
+   */
+  private Seat<String> warmUp(Dispatcher<String> dispatcher, PoolCore pool) throws Exception {
+    TaskFuture<Integer> first = pool.submit(value(0));
+    Seat<String> seat = readySeat(dispatcher);
+    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000);
+    assertThat(first.get()).isZero();
+    return seat;
+  }
+
   /** Answers {@code dispatch} with its task's own value, as a worker would. */
   private static void answer(
       Dispatcher<String> dispatcher, Seat<String> seat, Dispatch dispatch, long tookNanos)
@@ -177,10 +189,7 @@ class DispatcherTest {
   void tasksQueuedBehindTheRunningOneGoBackUntouchedWhenItsWorkerDies() throws Exception {
     Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
     PoolCore pool = new PoolCore("Test", dispatcher);
-    TaskFuture<Integer> first = pool.submit(value(0));
-    Seat<String> seat = readySeat(dispatcher);
-    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000);
-    assertThat(first.get()).isZero();
+    Seat<String> seat = warmUp(dispatcher, pool);
 
     List<TaskFuture<Integer>> futures = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -209,10 +218,7 @@ class DispatcherTest {
       throws Exception {
     Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
     PoolCore pool = new PoolCore("Test", dispatcher);
-    TaskFuture<Integer> warmUp = pool.submit(value(0));
-    Seat<String> seat = readySeat(dispatcher);
-    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000);
-    warmUp.get();
+    Seat<String> seat = warmUp(dispatcher, pool);
 
     TaskFuture<Integer> doomed = pool.submit(value(1));
     TaskFuture<Integer> next = pool.submit(value(2));
@@ -241,10 +247,7 @@ class DispatcherTest {
   void cancelTrueOfATaskItsWorkerHasNotBegunFreesItsPlaceWithoutAKill() throws Exception {
     Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
     PoolCore pool = new PoolCore("Test", dispatcher);
-    TaskFuture<Integer> warmUp = pool.submit(value(0));
-    Seat<String> seat = readySeat(dispatcher);
-    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000);
-    warmUp.get();
+    Seat<String> seat = warmUp(dispatcher, pool);
 
     pool.submit(value(1));
     TaskFuture<Integer> waiting = pool.submit(value(2));
