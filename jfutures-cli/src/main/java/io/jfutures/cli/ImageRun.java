@@ -110,6 +110,11 @@ final class ImageRun {
     }
   }
 
+  /** Whether the run has reported, or ended without: a shutdown hook no longer waits for it. */
+  boolean hasReported() {
+    return reported.getCount() == 0;
+  }
+
   /** Submits and collects every image; returns how many were written. */
   private int collect(List<String> failures, Set<String> jpegCodecs) {
     int done = 0;

@@ -411,9 +411,8 @@ public final class Dispatcher<L> implements Backend {
   private List<Runnable> dispatchLocked() {
     List<Runnable> actions = new ArrayList<>(2);
     int depth = cost.depth();
-    long now = System.nanoTime();
     while (!queue.isEmpty()) {
-      Seat<L> seat = seats.freest(now, depth);
+      Seat<L> seat = seats.freest(depth);
       if (seat == null) {
         if (broken != null || !seats.mayOpen(settings.seats(), queue.size())) {
           break;
@@ -422,7 +421,7 @@ public final class Dispatcher<L> implements Backend {
         actions.add(() -> transport.open(opened));
         continue;
       }
-      int n = Math.min(seat.free(now, depth, settings.maxTasksPerSeat()), depth);
+      int n = Math.min(seat.free(depth, settings.maxTasksPerSeat()), depth);
       for (int taken = 0; taken < n && !queue.isEmpty(); ) {
         Job job = queue.pollFirst();
         if (job.execution.isDone()) {
@@ -436,7 +435,6 @@ public final class Dispatcher<L> implements Backend {
         }
         job.seat = seat;
         job.current = new Dispatch(job);
-        job.startedAt = 0;
         seat.held.add(job);
         seat.sent++;
         if (seat.outbox == null) {
@@ -447,7 +445,8 @@ public final class Dispatcher<L> implements Backend {
       }
     }
     boolean winding = (shutdown || broken != null) && queue.isEmpty();
-    for (Seat<L> seat : seats) {
+    for (int i = 0, n = seats.size(); i < n; i++) {
+      Seat<L> seat = seats.get(i);
       if (seat.outbox != null) {
         List<Dispatch> batch = seat.outbox;
         seat.outbox = null;

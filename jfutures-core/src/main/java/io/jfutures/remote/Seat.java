@@ -29,7 +29,10 @@ public final class Seat<L> {
   boolean ready;
   boolean retiring;
   int sent;
+
+  /** Until when, as {@link System#nanoTime}, the seat takes nothing; 0 when it is not paused. */
   long pausedUntil;
+
   Kill kill;
   Job killedFor;
 
@@ -67,9 +70,15 @@ public final class Seat<L> {
   }
 
   /** How many more jobs this seat may take now. */
-  int free(long now, int depth, int maxTasks) {
-    if (!ready || retiring || now - pausedUntil < 0) {
+  int free(int depth, int maxTasks) {
+    if (!ready || retiring) {
       return 0;
+    }
+    if (pausedUntil != 0) {
+      if (System.nanoTime() - pausedUntil < 0) {
+        return 0;
+      }
+      pausedUntil = 0;
     }
     int room = maxTasks <= 0 ? Integer.MAX_VALUE : maxTasks - sent;
     return Math.min(workers * depth - held.size(), room);

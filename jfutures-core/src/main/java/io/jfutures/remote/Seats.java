@@ -17,7 +17,6 @@ final class Seats<L> implements Iterable<Seat<L>> {
   private final int maxTasksPerSeat;
   private final List<Seat<L>> seats = new ArrayList<>();
   private int nextNumber;
-  private int rotation;
   private volatile int joinedWorkers;
   private volatile long ready;
 
@@ -26,15 +25,16 @@ final class Seats<L> implements Iterable<Seat<L>> {
     this.maxTasksPerSeat = maxTasksPerSeat;
   }
 
-  /** The ready seat with the most room, taking turns among equals; null if none has room. */
-  Seat<L> freest(long now, int depth) {
+  /**
+   * The ready seat with the most room, the oldest among equals, so that tasks that come one at a
+   * time keep going to the same warm worker; null if none has room.
+   */
+  Seat<L> freest(int depth) {
     Seat<L> best = null;
     int bestFree = 0;
-    int n = seats.size();
-    int first = n == 0 ? 0 : Math.floorMod(rotation++, n);
-    for (int i = 0; i < n; i++) {
-      Seat<L> seat = seats.get((first + i) % n);
-      int free = seat.free(now, depth, maxTasksPerSeat);
+    for (int i = 0, n = seats.size(); i < n; i++) {
+      Seat<L> seat = seats.get(i);
+      int free = seat.free(depth, maxTasksPerSeat);
       if (free > bestFree) {
         best = seat;
         bestFree = free;
@@ -49,8 +49,8 @@ final class Seats<L> implements Iterable<Seat<L>> {
       return false;
     }
     int starting = 0;
-    for (Seat<L> seat : seats) {
-      starting += seat.ready ? 0 : 1;
+    for (int i = 0, n = seats.size(); i < n; i++) {
+      starting += seats.get(i).ready ? 0 : 1;
     }
     return starting < waiting;
   }
@@ -96,6 +96,15 @@ final class Seats<L> implements Iterable<Seat<L>> {
 
   boolean isEmpty() {
     return seats.isEmpty();
+  }
+
+  int size() {
+    return seats.size();
+  }
+
+  /** The seat at {@code index}, oldest first: for loops on every dispatch, without an iterator. */
+  Seat<L> get(int index) {
+    return seats.get(index);
   }
 
   /** Whether {@code seat} has taken all the tasks a seat may take. */
