@@ -1,0 +1,51 @@
+package io.jfutures.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The sentence a dead worker leaves in its tasks' exceptions. */
+class CrashReportTest {
+  @Test
+  void aSignalIsNamedAndTheLastStderrLinesAreQuoted() {
+    CrashReport report = new CrashReport("Pool-1-worker-0");
+    for (int i = 1; i <= 7; i++) {
+      report.stderrLine("line " + i);
+    }
+    String sentence = report.describe(4242, 137, null);
+    assertThat(sentence)
+        .startsWith("Pool-1-worker-0 (pid 4242) was killed by signal 9 (SIGKILL)")
+        .contains("line 3", "line 7")
+        .doesNotContain("line 2");
+  }
+
+  @Test
+  void anExitCodeIsGivenAsSuch() {
+    assertThat(new CrashReport("w").describe(1, 3, null)).isEqualTo("w (pid 1) exited with code 3");
+  }
+
+  @Test
+  void anOutOfMemoryErrorOnStderrIsNamed() {
+    CrashReport report = new CrashReport("w");
+    report.stderrLine("Terminating due to java.lang.OutOfMemoryError: Java heap space");
+    assertThat(report.describe(1, 3, null))
+        .contains(
+            ": out of memory (Terminating due to java.lang.OutOfMemoryError: Java heap space)");
+  }
+
+  @Test
+  void theJdksEchoOfJavaToolOptionsIsNotMistakenForOutOfMemory() {
+    CrashReport report = new CrashReport("w");
+    report.stderrLine("Picked up JAVA_TOOL_OPTIONS: -XX:+ExitOnOutOfMemoryError");
+    report.stderrLine("Error: Could not find or load main class io.jfutures.process.WorkerMain");
+    assertThat(report.describe(1, 1, null))
+        .doesNotContain("out of memory")
+        .contains("Could not find or load main class");
+  }
+
+  @Test
+  void whatTheWorkerWroteOnItsStdoutIsAdded() {
+    assertThat(new CrashReport("w").describe(-1, 134, "'# A fatal error'"))
+        .isEqualTo("w was killed by signal 6 (SIGABRT); it wrote to its stdout '# A fatal error'");
+  }
+}
