@@ -4,9 +4,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.lang.invoke.SerializedLambda;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Takes serializable lambdas apart and puts them back together, the way JDK serialization does but
@@ -35,7 +35,16 @@ final class Lambdas {
         }
       };
 
-  private static final ConcurrentHashMap<String, Class<?>> CLASSES = new ConcurrentHashMap<>();
+  /**
+   * The last classes looked up, by name and loader, held weakly so that a dropped loader goes: a
+   * worker decodes the same few lambda classes over and over, and a rebuilt class in a new loader
+   * of the same name must not be mistaken for the old one.
+   */
+  private record Known(
+      String name, WeakReference<ClassLoader> loader, WeakReference<Class<?>> type) {}
+
+  private static final Known[] KNOWN = new Known[8];
+  private static int nextKnown;
   private static final ClassValue<Method> DESERIALIZE =
       new ClassValue<>() {
         @Override
@@ -126,11 +135,22 @@ final class Lambdas {
   }
 
   static Class<?> load(String internalName) throws ClassNotFoundException {
-    Class<?> type = CLASSES.get(internalName);
-    if (type == null) {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      type = Class.forName(internalName.replace('/', '.'), false, loader);
-      CLASSES.put(internalName, type);
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    synchronized (KNOWN) {
+      for (Known known : KNOWN) {
+        if (known != null && known.loader().get() == loader && known.name().equals(internalName)) {
+          Class<?> type = known.type().get();
+          if (type != null) {
+            return type;
+          }
+        }
+      }
+    }
+    Class<?> type = Class.forName(internalName.replace('/', '.'), false, loader);
+    synchronized (KNOWN) {
+      KNOWN[nextKnown] =
+          new Known(internalName, new WeakReference<>(loader), new WeakReference<>(type));
+      nextKnown = (nextKnown + 1) % KNOWN.length;
     }
     return type;
   }

@@ -3,7 +3,9 @@ package io.jfutures.process;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -28,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code queued} holds tasks in the order they came; a SKIP's id is in {@code skipped} until its
  * task is taken. (A SKIP can come before its task, when the pool cancels a task between handing it
  * to this worker and writing it, so an id is kept whether or not its task has come.) {@code turn}
- * is written by the task thread only, and is odd while it runs a task.
+ * is written by the task thread only, and is odd while it runs a task. The pool's answers to the
+ * worker's code requests wait in {@code replies}, by request id, for the thread that asked.
  */
 final class Inbox {
   /** How long a task runs before the standby starts reading for it. */
@@ -43,6 +46,7 @@ final class Inbox {
   private final Condition arrived = lock.newCondition();
   private final ArrayDeque<Wire.Frame> queued = new ArrayDeque<>();
   private final Set<Long> skipped = new HashSet<>();
+  private final Map<Long, Wire.Frame> replies = new HashMap<>();
   private final Thread standby;
   private Thread reader;
   private boolean ended;
@@ -91,6 +95,32 @@ final class Inbox {
     }
   }
 
+  /**
+   * The pool's answer to code request {@code id}, waiting for it and reading stdin meanwhile if no
+   * other thread does; null once stdin has closed without it. Tasks that arrive meanwhile queue.
+   */
+  Wire.Frame awaitReply(long id) {
+    lock.lock();
+    try {
+      while (true) {
+        Wire.Frame reply = replies.remove(id);
+        if (reply != null) {
+          return reply;
+        }
+        if (ended) {
+          return null;
+        }
+        if (reader == null) {
+          readOne();
+        } else {
+          arrived.awaitUninterruptibly();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether the task of {@code id} was cancelled by a SKIP; forgets it. */
   boolean skip(long id) {
     lock.lock();
@@ -128,6 +158,8 @@ final class Inbox {
       ended = true;
     } else if (frame.kind() == Wire.SKIP) {
       skipped.add(frame.id());
+    } else if (frame.kind() == Wire.CODE || frame.kind() == Wire.NO_CODE) {
+      replies.put(frame.id(), frame);
     } else {
       queued.addLast(frame);
     }

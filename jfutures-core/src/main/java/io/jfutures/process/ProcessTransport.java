@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * Runs a pool's tasks in worker JVMs: the {@link Transport} of a {@link Dispatcher}, which decides
  * what runs where. Each seat is one {@link Worker} process, started on demand; a task is cancelled
- * on a worker by asking it to skip the task, or, once the task runs, by killing the worker.
+ * on a worker by asking it to skip the task, or, once the task runs, by killing the worker. A
+ * worker that lacks a class of a task asks for it, and {@link TaskLoaders} serves it from the
+ * loader that defined the task.
  */
 public final class ProcessTransport implements Transport<Worker> {
   /**
@@ -35,6 +37,7 @@ public final class ProcessTransport implements Transport<Worker> {
 
   final List<String> jvmOptions;
   final byte[] initFrame;
+  final TaskLoaders loaders = new TaskLoaders();
   final Dispatcher<Worker> dispatcher;
 
   private ProcessTransport(Settings settings) {

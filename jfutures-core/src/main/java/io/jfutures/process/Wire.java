@@ -29,6 +29,16 @@ final class Wire {
   /** Pool to worker: do not run this task if it has not started (it was cancelled). */
   static final byte SKIP = 3;
 
+  /**
+   * Pool to worker: the bytes of a class or resource the worker asked for, under its request id.
+   */
+  static final byte CODE = 4;
+
+  /**
+   * Pool to worker: the class or resource asked for is nowhere; the payload says where it looked.
+   */
+  static final byte NO_CODE = 5;
+
   /** Worker to pool: the initializer ran; tasks may come. */
   static final byte READY = 10;
 
@@ -43,6 +53,12 @@ final class Wire {
 
   /** Worker to pool: a task skipped as asked. */
   static final byte SKIPPED = 14;
+
+  /**
+   * Worker to pool: a class or resource the worker lacks, by request id; the payload is the id of
+   * the class loader to ask (4 bytes) and the resource's name in UTF-8.
+   */
+  static final byte CODE_WANTED = 15;
 
   private static final byte[] NO_SPARE = new byte[0];
 
@@ -127,7 +143,7 @@ final class Wire {
   private static Frame readAfterMagic(short magic, DataInputStream in, byte[] spare)
       throws IOException {
     byte kind = magic == MAGIC ? in.readByte() : 0;
-    if (magic != MAGIC || kind < INIT || kind > SKIPPED || (kind > SKIP && kind < READY)) {
+    if (magic != MAGIC || kind < INIT || kind > CODE_WANTED || (kind > NO_CODE && kind < READY)) {
       throw stray(magic, kind, in);
     }
     long id = in.readLong();

@@ -85,7 +85,8 @@ final class Worker {
     writeLock.lock();
     try {
       for (Dispatch dispatch : batch) {
-        Sent sent = new Sent(nextId++, dispatch);
+        long loader = transport.loaders.idOf(dispatch.loader());
+        Sent sent = new Sent(loader << 32 | (nextId++ & 0xFFFF_FFFFL), dispatch);
         inFlight.addLast(sent);
         if (inFlight.peekFirst() == sent) {
           dispatch.markStarted(System.nanoTime());
@@ -168,6 +169,7 @@ final class Worker {
           case Wire.READY -> transport.dispatcher.ready(seat);
           case Wire.INIT_FAILED -> initializerFailed(frame);
           case Wire.RESULT, Wire.FAILURE, Wire.SKIPPED -> answered(frame, answers.buffered() > 0);
+          case Wire.CODE_WANTED -> serveCode(frame);
           default -> throw new IOException("unknown frame kind " + frame.kind());
         }
       }
@@ -187,6 +189,43 @@ final class Worker {
         new BrokenPoolException(
             "the pool is broken: a worker's initializer failed with " + cause, cause),
         false);
+  }
+
+  /**
+   * Answers the worker's request for a class or resource with its bytes, from the pool's loader it
+   * names, or with where the pool looked.
+   */
+  private void serveCode(Wire.Frame frame) throws IOException {
+    byte[] payload = frame.payload();
+    if (frame.length() < 4) {
+      throw new IOException("a code request without a loader");
+    }
+    int loaderId =
+        (payload[0] & 0xFF) << 24
+            | (payload[1] & 0xFF) << 16
+            | (payload[2] & 0xFF) << 8
+            | (payload[3] & 0xFF);
+    String name = new String(payload, 4, frame.length() - 4, StandardCharsets.UTF_8);
+    ClassLoader loader = transport.loaders.loader(loaderId);
+    byte[] bytes;
+    String missing;
+    try {
+      bytes = loader == null ? null : TaskLoaders.read(loader, name);
+      missing = bytes == null ? name + " is not in " + TaskLoaders.describe(loader) : null;
+    } catch (IOException e) {
+      bytes = null;
+      missing = name + " could not be read from " + TaskLoaders.describe(loader) + ": " + e;
+    }
+    byte[] reply = bytes != null ? bytes : missing.getBytes(StandardCharsets.UTF_8);
+    writeLock.lock();
+    try {
+      Wire.write(out, bytes != null ? Wire.CODE : Wire.NO_CODE, frame.id(), reply, reply.length);
+      out.flush();
+    } catch (IOException gone) {
+      // the reader sees the death
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /**

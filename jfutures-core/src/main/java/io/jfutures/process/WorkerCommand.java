@@ -2,11 +2,18 @@ package io.jfutures.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -199,18 +206,101 @@ final class WorkerCommand {
     }
   }
 
+  /**
+   * The worker's class path: jfutures' own classes first, wherever they were loaded from, then this
+   * JVM's module and class path entries (the fast path for the program's classes); what a worker
+   * cannot find there it asks the pool for ({@link PoolClassLoader}).
+   */
   static String classPath() {
     Set<String> entries = new LinkedHashSet<>();
+    String own = ownLocation();
+    if (own != null) {
+      entries.add(own);
+    }
     for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
       String value = System.getProperty(property);
       if (value != null) {
         for (String entry : value.split(File.pathSeparator)) {
           if (!entry.isBlank()) {
-            entries.add(entry);
+            entries.add(absolute(entry));
           }
         }
       }
     }
     return String.join(File.pathSeparator, entries);
+  }
+
+  private static String absolute(String entry) {
+    try {
+      return Path.of(entry).toAbsolutePath().normalize().toString();
+    } catch (RuntimeException notAPath) {
+      return entry;
+    }
+  }
+
+  /**
+   * The jar or folder that holds jfutures' own classes: where they were loaded from when that is a
+   * file or folder, else (a jar nested in another, as Spring Boot packs them) a copy of that jar in
+   * the user's cache folder, named by its content so that a new build never meets an old copy. Null
+   * when there is neither.
+   */
+  static String ownLocation() {
+    try {
+      CodeSource source = WorkerMain.class.getProtectionDomain().getCodeSource();
+      if (source != null && source.getLocation() != null) {
+        URI location = source.getLocation().toURI();
+        if ("file".equals(location.getScheme())) {
+          Path path = Path.of(location);
+          return Files.exists(path) ? path.toString() : null;
+        }
+      }
+      return copyOfNestedJar();
+    } catch (URISyntaxException | IOException | RuntimeException notAFile) {
+      return null;
+    }
+  }
+
+  /** The copy in the cache folder of the nested jar jfutures' classes came from, or null. */
+  private static String copyOfNestedJar() throws IOException {
+    URL self = WorkerMain.class.getResource("WorkerMain.class");
+    if (self == null || !(self.openConnection() instanceof JarURLConnection connection)) {
+      return null;
+    }
+    Path dir = CacheFolder.forWorkers().orElse(null);
+    if (dir == null) {
+      return null;
+    }
+    byte[] jar;
+    try (InputStream in = connection.getJarFileURL().openStream()) {
+      jar = in.readNBytes(TaskLoaders.MAX_BYTES + 1);
+    }
+    if (jar.length > TaskLoaders.MAX_BYTES) {
+      return null;
+    }
+    String digest;
+    try {
+      digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jar), 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      return null;
+    }
+    Path copy = dir.resolve("jfutures-" + digest + ".jar");
+    if (CacheFolder.trusted(copy)) {
+      return copy.toString();
+    }
+    if (Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    Path partial =
+        dir.resolve("jfutures-" + digest + "." + ProcessHandle.current().pid() + ".part");
+    Files.write(partial, jar, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      Files.move(partial, copy, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException raced) {
+      Files.deleteIfExists(partial);
+      if (!CacheFolder.trusted(copy)) {
+        return null;
+      }
+    }
+    return copy.toString();
   }
 }

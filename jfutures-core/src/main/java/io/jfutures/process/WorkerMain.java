@@ -13,6 +13,8 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -61,6 +63,8 @@ public final class WorkerMain {
 
     Inbox inbox = new Inbox(input);
     ReentrantLock writing = new ReentrantLock();
+    CodeChannel code = new CodeChannel(out, writing, inbox);
+    Map<Integer, ClassLoader> loaders = new HashMap<>();
     Thread flusher = startFlusher(out, writing);
     while (true) {
       Wire.Frame frame = inbox.next();
@@ -70,7 +74,10 @@ public final class WorkerMain {
         System.exit(0);
       }
       buffer.reset();
-      byte kind = inbox.skip(frame.id()) ? Wire.SKIPPED : run(frame, buffer);
+      byte kind =
+          inbox.skip(frame.id())
+              ? Wire.SKIPPED
+              : run(frame, buffer, loaderOf(frame.id(), loaders, code));
       // A task that left its thread interrupted must not spoil the next one's waits.
       Thread.interrupted();
       writing.lock();
@@ -127,8 +134,26 @@ public final class WorkerMain {
   /** Whether an answer sits in the buffer; set and cleared under the writing lock. */
   private static volatile boolean unflushed;
 
-  /** Runs a task and encodes its outcome into {@code buffer}; returns RESULT or FAILURE. */
-  private static byte run(Wire.Frame frame, Buffer buffer) throws IOException {
+  /**
+   * The class loader for the task of frame {@code id}, whose upper half numbers the pool's loader
+   * that defined the task: a {@link PoolClassLoader} per number, or this worker's own for 0.
+   */
+  private static ClassLoader loaderOf(
+      long id, Map<Integer, ClassLoader> loaders, CodeChannel code) {
+    int loaderId = (int) (id >>> 32);
+    if (loaderId == 0) {
+      return ClassLoader.getSystemClassLoader();
+    }
+    return loaders.computeIfAbsent(loaderId, n -> new PoolClassLoader(n, code));
+  }
+
+  /**
+   * Runs a task, its classes resolved through {@code loader}, and encodes its outcome into {@code
+   * buffer}; returns RESULT or FAILURE.
+   */
+  private static byte run(Wire.Frame frame, Buffer buffer, ClassLoader loader) throws IOException {
+    Thread thread = Thread.currentThread();
+    thread.setContextClassLoader(loader);
     return Outcome.write(
             () -> ((Task<?>) Codec.decode(frame.payload(), 0, frame.length())).call(), buffer)
         ? Wire.RESULT

@@ -21,6 +21,14 @@ public final class Dispatch {
     return job.payload;
   }
 
+  /**
+   * The class loader that defined the task, or a map chunk's function: where a worker that lacks
+   * one of its classes can have it. Null for the bootstrap loader.
+   */
+  public ClassLoader loader() {
+    return job.loader;
+  }
+
   /** The worker began it now. */
   public void markStarted(long nanoTime) {
     job.startedAt = nanoTime == 0 ? 1 : nanoTime;
@@ -33,17 +41,25 @@ public final class Dispatch {
 
   /**
    * Completes the task's future with what the worker answered: the encoded value, or the encoded
-   * exception if {@code failure}. An answer that cannot be decoded fails the task with the reason.
+   * exception if {@code failure}, its classes resolved through the loader that defined the task. An
+   * answer that cannot be decoded fails the task with the reason.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public void settle(boolean failure, byte[] bytes, int offset, int length) {
     Execution execution = job.execution;
     Object value;
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    if (job.loader != null) {
+      thread.setContextClassLoader(job.loader);
+    }
     try {
       value = Codec.decode(bytes, offset, length);
     } catch (ClassNotFoundException | IOException unreadable) {
       execution.completeExceptionally(unreadable);
       return;
+    } finally {
+      thread.setContextClassLoader(previous);
     }
     if (failure) {
       execution.completeExceptionally((Throwable) value);

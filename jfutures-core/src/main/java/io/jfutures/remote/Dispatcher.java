@@ -4,6 +4,7 @@ import io.jfutures.BrokenPoolException;
 import io.jfutures.TaskTimeoutException;
 import io.jfutures.WorkerCrashedException;
 import io.jfutures.base.Backend;
+import io.jfutures.base.Chunk;
 import io.jfutures.base.Execution;
 import io.jfutures.codec.Codec;
 import java.io.IOException;
@@ -109,7 +110,7 @@ public final class Dispatcher<L> implements Backend {
       execution.completeExceptionally(e);
       return;
     }
-    Job job = new Job(execution, payload);
+    Job job = new Job(execution, payload, definingLoader(execution.task()));
     List<Runnable> actions = null;
     lock.lock();
     try {
@@ -563,6 +564,12 @@ public final class Dispatcher<L> implements Backend {
                 closed.countDown();
               }
             });
+  }
+
+  /** The loader of the user's code in {@code task}: a map chunk's function's, else the task's. */
+  private static ClassLoader definingLoader(Object task) {
+    Object code = task instanceof Chunk<?, ?> chunk ? chunk.fn() : task;
+    return code.getClass().getClassLoader();
   }
 
   private void failAll(List<Job> jobs) {

@@ -11,6 +11,10 @@ import io.jfutures.base.Execution;
 final class Job {
   final Execution<?> execution;
   final byte[] payload;
+
+  /** The class loader that defined the task (a map chunk's function), which can serve its code. */
+  final ClassLoader loader;
+
   boolean begun;
   int retriesUsed;
   Seat<?> seat;
@@ -24,9 +28,10 @@ final class Job {
    */
   volatile long startedAt;
 
-  Job(Execution<?> execution, byte[] payload) {
+  Job(Execution<?> execution, byte[] payload, ClassLoader loader) {
     this.execution = execution;
     this.payload = payload;
+    this.loader = loader;
   }
 
   boolean running() {

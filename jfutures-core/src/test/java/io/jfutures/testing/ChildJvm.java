@@ -36,10 +36,16 @@ public final class ChildJvm {
    */
   public static Run run(Duration limit, Class<?> main, String... args)
       throws IOException, InterruptedException {
+    return run(limit, classPath(), main, args);
+  }
+
+  /** Runs {@code main} as {@link #run(Duration, Class, String...)} does, on {@code classPath}. */
+  public static Run run(Duration limit, String classPath, Class<?> main, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
     command.add("-cp");
-    command.add(classPath());
+    command.add(classPath);
     command.add(main.getName());
     command.addAll(List.of(args));
     Path log = Files.createTempFile("jfutures-child", ".log");

@@ -1,0 +1,89 @@
+package io.jfutures.process;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
+
+/**
+ * The worker's class loader for the tasks of one class loader of the pool's: it finds what the
+ * worker's own class path has first (the JDK, jfutures, and the class path the worker was started
+ * with), and asks the pool, over the worker's pipe, for any other class or resource, defining it
+ * from the bytes the pool's loader has. One per loader of the pool's, so two versions of a class (a
+ * rebuilt plugin, a redefined jshell snippet) never meet. Parallel capable; the pipe serializes the
+ * requests.
+ */
+final class PoolClassLoader extends ClassLoader {
+  static {
+    registerAsParallelCapable();
+  }
+
+  private final int id;
+  private final CodeChannel channel;
+
+  PoolClassLoader(int id, CodeChannel channel) {
+    super("jfutures-pool-loader-" + id, ClassLoader.getSystemClassLoader());
+    this.id = id;
+    this.channel = channel;
+  }
+
+  @Override
+  protected Class<?> findClass(String name) throws ClassNotFoundException {
+    CodeChannel.Answer answer;
+    try {
+      answer = channel.fetch(id, name.replace('.', '/') + ".class");
+    } catch (IOException e) {
+      throw new ClassNotFoundException(
+          name + ": the pool could not be asked for it (" + e + ")", e);
+    }
+    if (answer.bytes() == null) {
+      throw new ClassNotFoundException(
+          name
+              + " is not on the worker's class path, and the pool did not find it either: "
+              + answer.missing());
+    }
+    return defineClass(name, answer.bytes(), 0, answer.bytes().length);
+  }
+
+  @Override
+  protected URL findResource(String name) {
+    CodeChannel.Answer answer;
+    try {
+      answer = channel.fetch(id, name);
+    } catch (IOException e) {
+      return null;
+    }
+    if (answer.bytes() == null) {
+      return null;
+    }
+    byte[] bytes = answer.bytes();
+    try {
+      return URL.of(
+          URI.create("jfutures-pool:/" + id + "/" + name.replace(" ", "%20")),
+          new URLStreamHandler() {
+            @Override
+            protected URLConnection openConnection(URL url) {
+              return new URLConnection(url) {
+                @Override
+                public void connect() {}
+
+                @Override
+                public InputStream getInputStream() {
+                  return new ByteArrayInputStream(bytes);
+                }
+
+                @Override
+                public long getContentLengthLong() {
+                  return bytes.length;
+                }
+              };
+            }
+          });
+    } catch (java.net.MalformedURLException | IllegalArgumentException unnamable) {
+      return null;
+    }
+  }
+}
