@@ -10,11 +10,10 @@ import java.net.URLStreamHandler;
 
 /**
  * The worker's class loader for the tasks of one class loader of the pool's: it finds what the
- * worker's own class path has first (the JDK, jfutures, and the class path the worker was started
- * with), and asks the pool, over the worker's pipe, for any other class or resource, defining it
- * from the bytes the pool's loader has. One per loader of the pool's, so two versions of a class (a
- * rebuilt plugin, a redefined jshell snippet) never meet. Parallel capable; the pipe serializes the
- * requests.
+ * worker has first (the JDK, jfutures, and the program's class path entries), and asks the pool,
+ * over the worker's pipe, for any other class or resource, defining it from the bytes the pool's
+ * loader has. One per loader of the pool's, so two versions of a class (a rebuilt plugin, a
+ * redefined jshell snippet) never meet. Parallel capable; the pipe serializes the requests.
  */
 final class PoolClassLoader extends ClassLoader {
   static {
@@ -24,8 +23,11 @@ final class PoolClassLoader extends ClassLoader {
   private final int id;
   private final CodeChannel channel;
 
-  PoolClassLoader(int id, CodeChannel channel) {
-    super("jfutures-pool-loader-" + id, ClassLoader.getSystemClassLoader());
+  /**
+   * The loader for the pool's loader numbered {@code id}, finding first what {@code parent} has.
+   */
+  PoolClassLoader(int id, ClassLoader parent, CodeChannel channel) {
+    super("jfutures-pool-loader-" + id, parent);
     this.id = id;
     this.channel = channel;
   }

@@ -58,10 +58,15 @@ final class WorkerCommand {
         && jvmOptions.stream().noneMatch(o -> o.contains("TransparentHugePages"))) {
       command.add("-XX:+UseTransparentHugePages");
     }
-    String classPath = classPath();
+    String own = ownLocation();
+    String program = programPath(own);
+    String classPath = own != null ? own : program;
     Sharing sharing = sharing(classPath, jvmOptions);
     command.addAll(sharing.options());
     command.addAll(jvmOptions);
+    if (own != null && !program.isEmpty()) {
+      command.add("-D" + WorkerMain.PROGRAM_PATH + "=" + program);
+    }
     command.add("-cp");
     command.add(classPath);
     command.add(WorkerMain.class.getName());
@@ -207,16 +212,12 @@ final class WorkerCommand {
   }
 
   /**
-   * The worker's class path: jfutures' own classes first, wherever they were loaded from, then this
-   * JVM's module and class path entries (the fast path for the program's classes); what a worker
-   * cannot find there it asks the pool for ({@link PoolClassLoader}).
+   * This JVM's module and class path entries, absolute, as a class path: where a worker's own
+   * loader finds the program's classes first (the fast path), before it asks the pool. Without
+   * {@code own}, jfutures' location, which then leads them.
    */
-  static String classPath() {
+  static String programPath(String own) {
     Set<String> entries = new LinkedHashSet<>();
-    String own = ownLocation();
-    if (own != null) {
-      entries.add(own);
-    }
     for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
       String value = System.getProperty(property);
       if (value != null) {
@@ -226,6 +227,9 @@ final class WorkerCommand {
           }
         }
       }
+    }
+    if (own != null) {
+      entries.remove(own);
     }
     return String.join(File.pathSeparator, entries);
   }

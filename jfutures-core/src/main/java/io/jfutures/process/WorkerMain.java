@@ -8,12 +8,18 @@ import io.jfutures.remote.Outcome;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,6 +39,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * disappears.
  */
 public final class WorkerMain {
+  /**
+   * The system property that holds the program's class path when the worker's own holds jfutures
+   * alone: the worker reads the program's classes from it through a loader of its own.
+   */
+  static final String PROGRAM_PATH = "jfutures.worker.program";
+
   private WorkerMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -45,6 +57,8 @@ public final class WorkerMain {
     Wire.Input input = new Wire.Input(new FileInputStream(FileDescriptor.in));
     watchParent();
 
+    ClassLoader program = programLoader();
+    Thread.currentThread().setContextClassLoader(program);
     Wire.Frame init = Wire.read(new DataInputStream(input));
     Buffer buffer = new Buffer();
     try {
@@ -77,7 +91,7 @@ public final class WorkerMain {
       byte kind =
           inbox.skip(frame.id())
               ? Wire.SKIPPED
-              : run(frame, buffer, loaderOf(frame.id(), loaders, code));
+              : run(frame, buffer, loaderOf(frame.id(), loaders, program, code));
       // A task that left its thread interrupted must not spoil the next one's waits.
       Thread.interrupted();
       writing.lock();
@@ -135,16 +149,35 @@ public final class WorkerMain {
   private static volatile boolean unflushed;
 
   /**
+   * The loader of the program's classes on this worker: one over the class path the pool gave it
+   * ({@value #PROGRAM_PATH}), whose parent holds jfutures and the JDK; the system loader when the
+   * worker was started with the program's class path as its own.
+   */
+  private static ClassLoader programLoader() throws IOException {
+    String path = System.getProperty(PROGRAM_PATH);
+    ClassLoader system = ClassLoader.getSystemClassLoader();
+    if (path == null || path.isEmpty()) {
+      return system;
+    }
+    List<URL> urls = new ArrayList<>();
+    for (String entry : path.split(File.pathSeparator)) {
+      urls.add(Path.of(entry).toUri().toURL());
+    }
+    return new URLClassLoader("jfutures-program", urls.toArray(URL[]::new), system);
+  }
+
+  /**
    * The class loader for the task of frame {@code id}, whose upper half numbers the pool's loader
-   * that defined the task: a {@link PoolClassLoader} per number, or this worker's own for 0.
+   * that defined the task: a {@link PoolClassLoader} per number, over {@code program}; {@code
+   * program} itself for 0.
    */
   private static ClassLoader loaderOf(
-      long id, Map<Integer, ClassLoader> loaders, CodeChannel code) {
+      long id, Map<Integer, ClassLoader> loaders, ClassLoader program, CodeChannel code) {
     int loaderId = (int) (id >>> 32);
     if (loaderId == 0) {
-      return ClassLoader.getSystemClassLoader();
+      return program;
     }
-    return loaders.computeIfAbsent(loaderId, n -> new PoolClassLoader(n, code));
+    return loaders.computeIfAbsent(loaderId, n -> new PoolClassLoader(n, program, code));
   }
 
   /**
