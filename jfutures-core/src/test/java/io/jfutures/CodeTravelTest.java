@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CodeTravelTest {
   @Test
-  void aTaskFromAClassLoaderOffEveryClassPathRunsInAWorkerAndAClassMissingEverywhereFailsAlone(
-      @TempDir Path dir) throws Exception {
+  void
+      aTaskFromALoaderOffEveryClassPathRunsInAWorkerNeverMixedWithARebuiltOneAndAMissingClassFailsAlone(
+          @TempDir Path dir) throws Exception {
     Path launcher = dir.resolve("launcher");
     Path plugin = dir.resolve("plugin");
     copyClass(CodeTravelMain.class, launcher);
@@ -34,9 +35,20 @@ class CodeTravelTest {
     Path resource = plugin.resolve("io/jfutures/travel/plugin/greeting.txt");
     Files.writeString(resource, "hello from the plugin's folder");
 
+    Path rebuilt = dir.resolve("rebuilt");
+    copyClass(PluginTask.class, rebuilt);
+    copyClass(PluginResult.class, rebuilt);
+    Files.writeString(
+        rebuilt.resolve("io/jfutures/travel/plugin/greeting.txt"), "hello from the rebuilt plugin");
+
     String classPath = ownLocation() + java.io.File.pathSeparator + launcher;
     ChildJvm.Run run =
-        ChildJvm.run(Duration.ofSeconds(60), classPath, CodeTravelMain.class, plugin.toString());
+        ChildJvm.run(
+            Duration.ofSeconds(60),
+            classPath,
+            CodeTravelMain.class,
+            plugin.toString(),
+            rebuilt.toString());
 
     assertThat(run.exited()).as(run.output()).isTrue();
     assertThat(run.exitCode()).as(run.output()).isZero();
@@ -48,6 +60,9 @@ class CodeTravelTest {
             "again: PluginResult[")
         .contains("io.jfutures.travel.plugin.Missing is not on the worker's class path")
         .contains("class loader 'plugin'")
+        .contains("rebuilt: PluginResult[loader=jfutures-pool-loader-")
+        .contains("greeting=hello from the rebuilt plugin")
+        .containsPattern("old again: PluginResult\\[[^\\]]*greeting=hello from the plugin's folder")
         .contains("workers crashed: 0")
         .doesNotContain("out of memory");
   }

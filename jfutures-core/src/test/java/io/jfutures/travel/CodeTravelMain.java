@@ -30,6 +30,17 @@ public final class CodeTravelMain {
         System.out.println("caused by: " + cause);
       }
       System.out.println("again: " + pool.submit(task).result());
+      if (args.length > 1) {
+        // The plugin, rebuilt into a folder of its own and loaded again: the same class names.
+        try (URLClassLoader rebuilt =
+            new URLClassLoader(
+                "rebuilt",
+                new URL[] {Path.of(args[1]).toUri().toURL()},
+                CodeTravelMain.class.getClassLoader())) {
+          System.out.println("rebuilt: " + pool.submit(task(rebuilt, "PluginTask")).result());
+          System.out.println("old again: " + pool.submit(task).result());
+        }
+      }
       System.out.println("workers crashed: " + pool.stats().workersCrashed());
     }
   }
