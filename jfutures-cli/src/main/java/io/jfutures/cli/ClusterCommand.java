@@ -108,7 +108,8 @@ final class ClusterCommand implements Runnable {
         names = {"--classpath", "-cp"},
         paramLabel = "PATH",
         description =
-            "Jars and folders holding the classes of the programs whose tasks run here,"
+            "Jars and folders holding classes of the programs whose tasks run here, ahead of"
+                + " time (without them, a member asks each program for the classes it lacks),"
                 + " separated by the platform's path separator (':' on Linux and macOS);"
                 + " DIR/* means every jar in DIR.")
     String classpath;

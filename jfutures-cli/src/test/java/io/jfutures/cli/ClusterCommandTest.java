@@ -138,17 +138,89 @@ class ClusterCommandTest {
     }
   }
 
+  /**
+   * Loads the tests' {@code ClusterTasks} classes and resources from its own folder first: a
+   * rebuilt version beside the one on the class path.
+   */
+  private static final class Rebuilt extends java.net.URLClassLoader {
+    Rebuilt(Path folder) throws IOException {
+      super(
+          "rebuilt-" + folder.getFileName(),
+          new java.net.URL[] {folder.toUri().toURL()},
+          ClusterCommandTest.class.getClassLoader());
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (!name.startsWith(ClusterTasks.class.getName())) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> loaded = findLoadedClass(name);
+        return loaded != null ? loaded : findClass(name);
+      }
+    }
+
+    @Override
+    public java.net.URL getResource(String name) {
+      java.net.URL own = findResource(name);
+      return own != null ? own : super.getResource(name);
+    }
+  }
+
+  /** ClusterTasks as a folder of its own, whose resource says {@code text}. */
+  private static Path version(Path dir, String text) throws IOException {
+    Path folder = dir.resolve(text.replace(' ', '-'));
+    for (Class<?> type : List.of(ClusterTasks.class, ClusterTasks.Found.class)) {
+      String name = type.getName().replace('.', '/') + ".class";
+      Path target = folder.resolve(name);
+      java.nio.file.Files.createDirectories(target.getParent());
+      try (java.io.InputStream in = type.getResourceAsStream("/" + name)) {
+        java.nio.file.Files.copy(in, target);
+      }
+    }
+    java.nio.file.Files.writeString(folder.resolve("io/jfutures/cli/client-only.txt"), text);
+    return folder;
+  }
+
   @Test
-  void aMemberWithoutTheProgramsClassesSaysSo() throws Exception {
+  void twoClientsWithTwoVersionsOfAClassEachRunTheirOwnOnTheSameMember(@TempDir Path dir)
+      throws Exception {
+    try (Member member = startMember(false)) {
+      member.readUpTo("Stop it with Ctrl-C.");
+      List<String> seen = new ArrayList<>();
+      for (String text : List.of("version one", "version two")) {
+        try (Rebuilt loader = new Rebuilt(version(dir, text));
+            ClusterPool pool = ClusterPool.connect(member.clientConfig())) {
+          java.lang.reflect.Method read =
+              loader.loadClass(ClusterTasks.class.getName()).getDeclaredMethod("readOwnResource");
+          read.setAccessible(true);
+          io.jfutures.Task<?> task = (io.jfutures.Task<?>) read.invoke(null);
+          seen.add(pool.submit(task).get(60, TimeUnit.SECONDS).toString());
+        }
+      }
+      assertThat(seen).containsExactly("Found[text=version one]", "Found[text=version two]");
+    }
+  }
+
+  @Test
+  void aMemberWithoutTheProgramRunsItsTasksWithClassesAndResourcesAskedOfTheClient()
+      throws Exception {
     try (Member member = startMember(false)) {
       member.readUpTo("Stop it with Ctrl-C.");
       try (ClusterPool pool = ClusterPool.connect(member.clientConfig())) {
-        Throwable failure = pool.submit(ClusterTasks.whereAmI("hello")).exception();
-        assertThat(failure)
-            .isInstanceOf(ClassNotFoundException.class)
-            .hasMessageContaining(ClusterTasks.class.getName())
-            .hasMessageContaining("is not on the class path of member 127.0.0.1:" + member.port())
-            .hasMessageContaining("jfutures cluster member --classpath");
+        String answer = pool.submit(ClusterTasks.whereAmI("hello")).get(60, TimeUnit.SECONDS);
+        assertThat(answer)
+            .startsWith("hello from " + member.process().pid())
+            .endsWith("by MemberClassLoader");
+        ClusterTasks.Found found =
+            pool.submit(ClusterTasks.readOwnResource()).get(60, TimeUnit.SECONDS);
+        assertThat(found.text()).isEqualTo("a resource only the client has");
+        assertThat(
+                pool.map(ClusterTasks::square, java.util.List.of(1, 2, 3))
+                    .map(ClusterTasks.Found::text)
+                    .toList())
+            .containsExactly("1", "4", "9");
       }
     }
   }

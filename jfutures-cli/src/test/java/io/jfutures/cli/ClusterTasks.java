@@ -18,6 +18,25 @@ final class ClusterTasks {
             + ClusterTasks.class.getClassLoader().getClass().getSimpleName();
   }
 
+  /** A value of the tests' own class, made on a member that may lack it. */
+  record Found(String text) implements java.io.Serializable {}
+
+  /** Reads a resource that only the test classes hold. */
+  static Task<Found> readOwnResource() {
+    return () -> {
+      try (java.io.InputStream in = ClusterTasks.class.getResourceAsStream("client-only.txt")) {
+        return new Found(
+            in == null
+                ? "no resource"
+                : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
+      }
+    };
+  }
+
+  static Found square(Integer n) {
+    return new Found(Integer.toString(n * n));
+  }
+
   /** Says on the member's stdout that it started, then sleeps until interrupted. */
   static Task<String> announceAndSleep(String announcement) {
     return () -> {

@@ -6,6 +6,7 @@ import io.jfutures.codec.Codec;
 import io.jfutures.remote.Dispatch;
 import io.jfutures.remote.Dispatcher;
 import io.jfutures.remote.Seat;
+import io.jfutures.remote.TaskLoaders;
 import io.jfutures.remote.Transport;
 import java.io.IOException;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import io.jfutures.codec.Codec;
 import io.jfutures.remote.Dispatch;
 import io.jfutures.remote.Ending;
 import io.jfutures.remote.Seat;
+import io.jfutures.remote.TaskLoaders;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;

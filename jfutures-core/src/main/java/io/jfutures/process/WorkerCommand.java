@@ -1,5 +1,6 @@
 package io.jfutures.process;
 
+import io.jfutures.remote.TaskLoaders;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

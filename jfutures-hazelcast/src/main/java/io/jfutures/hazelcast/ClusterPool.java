@@ -36,9 +36,9 @@ import java.util.logging.Logger;
  * <p>Three ways in: {@link #embedded()} starts a member inside this JVM, alone, on 127.0.0.1 (for
  * development and tests: no setup at all); {@link #connect} joins a running cluster as a client
  * (members started with {@code jfutures cluster member}, or any Hazelcast 5 cluster with this
- * module and the program's classes on its members' class path); {@link #on} uses an instance the
- * program already runs. The first two start their instance and shut it down when the pool ends; the
- * third leaves it to its owner.
+ * module on its members' class path: a member asks the client for any class of a task it lacks);
+ * {@link #on} uses an instance the program already runs. The first two start their instance and
+ * shut it down when the pool ends; the third leaves it to its owner.
  *
  * <p><b>How tasks run.</b> A task is encoded in the submitting thread, as for a {@code ProcessPool}
  * (a task that cannot travel fails its own future with the class named), and sent to a member

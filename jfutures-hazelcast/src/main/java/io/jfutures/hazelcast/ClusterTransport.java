@@ -51,6 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * yet seen die. A cancelled task is cancelled on its member ({@code Future.cancel(true)} interrupts
  * it there); a member is never killed for one task.
  *
+ * <p>A member that lacks a class of a task asks this pool's {@link ClientCode} for it, which serves
+ * it from the class loader that defined the task.
+ *
  * <p>Answers are handled, and futures settle with their callbacks, on the pool's own daemon
  * threads, never on Hazelcast's, which must not block. If the instance stops under a running pool,
  * the pool is broken; once the pool is done, it shuts the instance down if it started it.
@@ -80,6 +83,7 @@ final class ClusterTransport implements Transport<Member> {
   private final Dispatcher<Member> dispatcher;
   private final Map<UUID, Seat<Member>> seats = new ConcurrentHashMap<>();
   private final Map<Dispatch, Future<byte[]>> remotes = new ConcurrentHashMap<>();
+  private final ClientCode code;
   private final UUID membershipRegistration;
   private final UUID lifecycleRegistration;
 
@@ -113,6 +117,7 @@ final class ClusterTransport implements Transport<Member> {
               t.setContextClassLoader(loader);
               return t;
             });
+    this.code = new ClientCode(instance, this::async);
     this.dispatcher =
         new Dispatcher<>(
             new Dispatcher.Settings(poolName, 0, 0, null, retries, true, CHUNK_TARGET_NANOS), this);
@@ -161,7 +166,10 @@ final class ClusterTransport implements Transport<Member> {
     for (Dispatch dispatch : batch) {
       Future<byte[]> remote;
       try {
-        remote = executor.submitToMember(new RemoteCall(dispatch.payload()), seat.link());
+        RemoteCall call =
+            new RemoteCall(
+                dispatch.payload(), code.programId, code.loaders.idOf(dispatch.loader()));
+        remote = executor.submitToMember(call, seat.link());
       } catch (RuntimeException e) {
         remotes.remove(dispatch);
         async(() -> ended(seat, dispatch, null, e));
@@ -196,6 +204,7 @@ final class ClusterTransport implements Transport<Member> {
 
   @Override
   public void close() {
+    code.close();
     try {
       if (ownsInstance) {
         instance.shutdown();

@@ -16,12 +16,13 @@ import java.nio.ByteOrder;
 import java.util.concurrent.Callable;
 
 /**
- * What a pool sends a member: one task, already encoded by the pool's {@link Codec}. The member
- * decodes it with its own class loader (the one its configuration names, where {@code jfutures
- * cluster member --classpath} puts the user's classes), runs it on an executor thread and answers
- * with the outcome: one byte, {@link #VALUE} or {@link #FAILURE}, eight with the nanoseconds the
- * task took to decode and run (the pool sizes its dispatches by them), then the value or the
- * exception, encoded the same way.
+ * What a pool sends a member: one task, already encoded by the pool's {@link Codec}, and the
+ * program and class loader it came from. The member decodes it with its own class loader (the one
+ * its configuration names, where {@code jfutures cluster member --classpath} puts the user's
+ * classes) and, for any class that lacks, a {@link MemberClassLoader} that asks the program; runs
+ * it on an executor thread and answers with the outcome: one byte, {@link #VALUE} or {@link
+ * #FAILURE}, eight with the nanoseconds the task took to decode and run (the pool sizes its
+ * dispatches by them), then the value or the exception, encoded the same way.
  *
  * <p>Hazelcast serializes only this carrier and its bytes; the task inside never meets Hazelcast's
  * serialization, so the pool can tell at submit time that a task cannot travel, and a task's
@@ -35,24 +36,36 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private byte[] task;
+  private String programId;
+  private int loaderId;
   private transient ClassLoader loader;
   private transient HazelcastInstance member;
 
   /** For Hazelcast, which creates the carrier before reading it. */
   RemoteCall() {}
 
-  RemoteCall(byte[] task) {
+  /**
+   * @param programId the submitting pool's program, which serves the classes a member lacks
+   * @param loaderId the number, in that program, of the class loader that defined the task
+   */
+  RemoteCall(byte[] task, String programId, int loaderId) {
     this.task = task;
+    this.programId = programId;
+    this.loaderId = loaderId;
   }
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeByteArray(task);
+    out.writeString(programId);
+    out.writeInt(loaderId);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     task = in.readByteArray();
+    programId = in.readString();
+    loaderId = in.readInt();
     loader = in.getClassLoader();
   }
 
@@ -65,7 +78,11 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
   public byte[] call() throws IOException {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader != null ? loader : RemoteCall.class.getClassLoader());
+    ClassLoader base = loader != null ? loader : RemoteCall.class.getClassLoader();
+    thread.setContextClassLoader(
+        programId == null || loaderId == 0 || member == null
+            ? base
+            : MemberClassLoader.of(member, programId, loaderId, base));
     try {
       long start = System.nanoTime();
       Buffer buffer = new Buffer();
@@ -87,13 +104,11 @@ final class RemoteCall implements Callable<byte[]>, DataSerializable, HazelcastI
       decoded = Codec.decode(task);
     } catch (ClassNotFoundException e) {
       throw new ClassNotFoundException(
-          e.getMessage()
-              + " is not on the class path of "
-              + (member == null
-                  ? "this member"
-                  : "member " + ClusterTransport.addressOf(member.getCluster().getLocalMember()))
-              + ": start members with the program's classes (jfutures cluster member --classpath"
-              + " ...)",
+          (member == null
+                  ? "on this member"
+                  : "on member " + ClusterTransport.addressOf(member.getCluster().getLocalMember()))
+              + ": "
+              + e.getMessage(),
           e);
     }
     return ((Task<?>) decoded).call();

@@ -1,4 +1,4 @@
-package io.jfutures.process;
+package io.jfutures.remote;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,16 +14,16 @@ import java.util.WeakHashMap;
  * a loader (a rebuilt plugin, a finished jshell session) lets it go, and a new loader gets a new
  * number, so a worker never mixes two versions of a class. Thread-safe.
  */
-final class TaskLoaders {
+public final class TaskLoaders {
   /** Larger class files or resources are refused rather than read into memory. */
-  static final int MAX_BYTES = 64 << 20;
+  public static final int MAX_BYTES = 64 << 20;
 
   private final Map<ClassLoader, Integer> ids = new WeakHashMap<>();
   private final Map<Integer, WeakReference<ClassLoader>> loaders = new HashMap<>();
   private int nextId = 1;
 
   /** The number of {@code loader}; 0 for the bootstrap loader, which has nothing to serve. */
-  synchronized int idOf(ClassLoader loader) {
+  public synchronized int idOf(ClassLoader loader) {
     if (loader == null) {
       return 0;
     }
@@ -37,13 +37,13 @@ final class TaskLoaders {
   }
 
   /** The loader numbered {@code id}, or null if there is none (any more). */
-  synchronized ClassLoader loader(int id) {
+  public synchronized ClassLoader loader(int id) {
     WeakReference<ClassLoader> ref = loaders.get(id);
     return ref == null ? null : ref.get();
   }
 
   /** The bytes of resource {@code name} as {@code loader} has them, or null if it has none. */
-  static byte[] read(ClassLoader loader, String name) throws IOException {
+  public static byte[] read(ClassLoader loader, String name) throws IOException {
     try (InputStream in = loader.getResourceAsStream(name)) {
       if (in == null) {
         return null;
@@ -57,7 +57,7 @@ final class TaskLoaders {
   }
 
   /** How a message names {@code loader}. */
-  static String describe(ClassLoader loader) {
+  public static String describe(ClassLoader loader) {
     if (loader == null) {
       return "no class loader (it was collected)";
     }
