@@ -76,6 +76,16 @@ class ClusterCommandTest {
    * {@code withTestClasses}.
    */
   static Member startMember(boolean withTestClasses) throws IOException {
+    return startMember(withTestClasses, "cli-test-" + UUID.randomUUID(), Ports.free(), List.of());
+  }
+
+  /**
+   * Starts a member as above, of cluster {@code clusterName} on {@code port}, joining {@code
+   * members}.
+   */
+  static Member startMember(
+      boolean withTestClasses, String clusterName, int port, List<String> members)
+      throws IOException {
     String testClasses =
         ClusterTasks.class.getProtectionDomain().getCodeSource().getLocation().getPath();
     String cliClassPath =
@@ -84,8 +94,6 @@ class ClusterCommandTest {
             Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !Path.of(entry).equals(Path.of(testClasses)))
                 .toList());
-    int port = Ports.free();
-    String clusterName = "cli-test-" + UUID.randomUUID();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -104,6 +112,9 @@ class ClusterCommandTest {
             clusterName));
     if (withTestClasses) {
       command.addAll(List.of("--classpath", testClasses));
+    }
+    if (!members.isEmpty()) {
+      command.addAll(List.of("--members", String.join(",", members)));
     }
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -200,6 +211,52 @@ class ClusterCommandTest {
         }
       }
       assertThat(seen).containsExactly("Found[text=version one]", "Found[text=version two]");
+    }
+  }
+
+  @Test
+  void threeMembersWithoutTheProgramShareAMapOverARecordOfTheClientsOwn() throws Exception {
+    String clusterName = "cli-test-" + UUID.randomUUID();
+    int base = Ports.freeRun(3);
+    List<String> addresses =
+        List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 1), "127.0.0.1:" + (base + 2));
+    List<Member> members = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        members.add(startMember(false, clusterName, base + i, addresses));
+      }
+      for (Member member : members) {
+        member.readUpTo("Stop it with Ctrl-C.");
+      }
+      try (ClusterPool pool = ClusterPool.connect(members.get(0).clientConfig())) {
+        // The members may still be forming their cluster: no event of the pool says when.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pool.stats().workersStarted() < 3 && System.nanoTime() < deadline) {
+          TimeUnit.MILLISECONDS.sleep(20);
+        }
+        assertThat(pool.stats().workersStarted()).isEqualTo(3);
+        List<ClusterTasks.Found> found =
+            pool.map(
+                    ClusterTasks::squareWhere,
+                    java.util.stream.IntStream.range(0, 60).boxed().toList(),
+                    io.jfutures.MapOptions.defaults().chunkSize(1))
+                .toList();
+        assertThat(found).hasSize(60);
+        assertThat(found.get(7).text()).endsWith(":49");
+        java.util.Set<String> pids = new java.util.HashSet<>();
+        for (ClusterTasks.Found f : found) {
+          pids.add(f.text().substring(0, f.text().indexOf(':')));
+        }
+        java.util.Set<String> memberPids = new java.util.HashSet<>();
+        for (Member member : members) {
+          memberPids.add(Long.toString(member.process().pid()));
+        }
+        assertThat(pids).isEqualTo(memberPids);
+      }
+    } finally {
+      for (Member member : members) {
+        member.close();
+      }
     }
   }
 

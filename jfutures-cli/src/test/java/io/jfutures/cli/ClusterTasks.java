@@ -37,6 +37,11 @@ final class ClusterTasks {
     return new Found(Integer.toString(n * n));
   }
 
+  /** The square of {@code n}, after the process id of the JVM that worked it out and a colon. */
+  static Found squareWhere(Integer n) {
+    return new Found(ProcessHandle.current().pid() + ":" + n * n);
+  }
+
   /** Says on the member's stdout that it started, then sleeps until interrupted. */
   static Task<String> announceAndSleep(String announcement) {
     return () -> {
