@@ -14,3 +14,7 @@ for entry in $(pom_list hazelcast.opens); do access+=(--add-opens "$entry=ALL-UN
 echo "== $(./jfutures java -version 2>&1 | head -n 1), $(nproc) cores"
 ./jfutures java "${access[@]}" -cp jfutures-bench/target/benchmarks.jar \
   io.jfutures.bench.ClusterPoolFigures
+echo "== The first task on a fresh member, with the program on its --classpath and without"
+./jfutures java "${access[@]}" -cp jfutures-bench/target/benchmarks.jar \
+  io.jfutures.bench.MemberFirstTaskFigures jfutures-cli/target/jfutures.jar \
+  jfutures-bench/target/benchmarks.jar
