@@ -1,12 +1,8 @@
 package io.jfutures.process;
 
-import java.io.ByteArrayInputStream;
+import io.jfutures.remote.FetchedResource;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.net.URL;
-import java.net.URLConnection;
-import java.net.URLStreamHandler;
 
 /**
  * The worker's class loader for the tasks of one class loader of the pool's: it finds what the
@@ -61,31 +57,6 @@ final class PoolClassLoader extends ClassLoader {
     if (answer.bytes() == null) {
       return null;
     }
-    byte[] bytes = answer.bytes();
-    try {
-      return URL.of(
-          URI.create("jfutures-pool:/" + id + "/" + name.replace(" ", "%20")),
-          new URLStreamHandler() {
-            @Override
-            protected URLConnection openConnection(URL url) {
-              return new URLConnection(url) {
-                @Override
-                public void connect() {}
-
-                @Override
-                public InputStream getInputStream() {
-                  return new ByteArrayInputStream(bytes);
-                }
-
-                @Override
-                public long getContentLengthLong() {
-                  return bytes.length;
-                }
-              };
-            }
-          });
-    } catch (java.net.MalformedURLException | IllegalArgumentException unnamable) {
-      return null;
-    }
+    return FetchedResource.url("jfutures-pool", id, name, answer.bytes());
   }
 }

@@ -2,12 +2,8 @@ package io.jfutures.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.net.URI;
+import io.jfutures.remote.FetchedResource;
 import java.net.URL;
-import java.net.URLConnection;
-import java.net.URLStreamHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -84,27 +80,8 @@ final class MemberClassLoader extends ClassLoader {
     if (answer == null || answer[0] != ClientCode.FOUND) {
       return null;
     }
-    byte[] bytes = Arrays.copyOfRange(answer, 1, answer.length);
-    try {
-      return URL.of(
-          URI.create("jfutures-client:/" + loaderId + "/" + name.replace(" ", "%20")),
-          new URLStreamHandler() {
-            @Override
-            protected URLConnection openConnection(URL url) {
-              return new URLConnection(url) {
-                @Override
-                public void connect() {}
-
-                @Override
-                public InputStream getInputStream() {
-                  return new ByteArrayInputStream(bytes);
-                }
-              };
-            }
-          });
-    } catch (java.net.MalformedURLException | IllegalArgumentException unnamable) {
-      return null;
-    }
+    return FetchedResource.url(
+        "jfutures-client", loaderId, name, Arrays.copyOfRange(answer, 1, answer.length));
   }
 
   /** The program's answer for {@code name}, asking for it if no member has yet; null on timeout. */
