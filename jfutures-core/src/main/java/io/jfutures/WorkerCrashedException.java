@@ -1,18 +1,104 @@
 package io.jfutures;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
 /**
  * The worker running a task died before the task finished: it was killed, exited, ran out of memory
- * or crashed. The message names the worker and its exit code or signal. Only the tasks that worker
- * was running fail; the pool starts a replacement.
+ * or crashed. Only the tasks that worker was running fail; the pool starts a replacement.
+ *
+ * <p>The message is one sentence with what is known; the accessors give the same facts one by one:
+ * which worker (a process's name, or a cluster member's address), its exit code or the signal that
+ * killed it, the JVM's fatal error log and the frame it names when the JVM itself crashed, and the
+ * last lines the worker wrote to its stderr. What the pool could not know is empty.
  */
 public class WorkerCrashedException extends TaskFailedException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+
+  /**
+   * What a pool knows of a worker's end, to build the exception from.
+   *
+   * @param worker the worker's name, or a cluster member's address; null if unknown
+   * @param exitCode the process's exit code; null if it has none (a member, a lost connection)
+   * @param signal the signal that ended the process by its name, such as {@code SIGKILL}; or null
+   * @param fatalErrorLog the JVM's fatal error log ({@code hs_err_pid*.log}) if it wrote one; or
+   *     null
+   * @param fatalErrorSummary the frame that log names ({@code # Problematic frame}); or null
+   * @param stderrTail the last lines the worker wrote to its stderr, oldest first
+   */
+  public record Facts(
+      String worker,
+      Integer exitCode,
+      String signal,
+      Path fatalErrorLog,
+      String fatalErrorSummary,
+      List<String> stderrTail) {
+    public Facts {
+      stderrTail = List.copyOf(Objects.requireNonNull(stderrTail, "stderrTail"));
+    }
+
+    /** Nothing known beyond a message. */
+    public static Facts none() {
+      return new Facts(null, null, null, null, null, List.of());
+    }
+  }
+
+  private final String worker;
+  private final Integer exitCode;
+  private final String signal;
+  private final String fatalErrorLog;
+  private final String fatalErrorSummary;
+  private final List<String> stderrTail;
 
   public WorkerCrashedException(String message) {
-    super(message);
+    this(message, null, Facts.none());
   }
 
   public WorkerCrashedException(String message, Throwable cause) {
+    this(message, cause, Facts.none());
+  }
+
+  /** An exception with {@code message} that also tells {@code facts} through its accessors. */
+  public WorkerCrashedException(String message, Throwable cause, Facts facts) {
     super(message, cause);
+    this.worker = facts.worker();
+    this.exitCode = facts.exitCode();
+    this.signal = facts.signal();
+    this.fatalErrorLog = facts.fatalErrorLog() == null ? null : facts.fatalErrorLog().toString();
+    this.fatalErrorSummary = facts.fatalErrorSummary();
+    this.stderrTail = List.copyOf(facts.stderrTail());
+  }
+
+  /** The worker's name, or the cluster member's address. */
+  public Optional<String> worker() {
+    return Optional.ofNullable(worker);
+  }
+
+  /** The process's exit code; a shell's 128 + n when signal n ended it. */
+  public OptionalInt exitCode() {
+    return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
+  }
+
+  /** The signal that ended the process, by name: {@code SIGKILL}, {@code SIGSEGV}, ... */
+  public Optional<String> signal() {
+    return Optional.ofNullable(signal);
+  }
+
+  /** The JVM's fatal error log, when the worker's JVM itself crashed and wrote one. */
+  public Optional<Path> fatalErrorLog() {
+    return Optional.ofNullable(fatalErrorLog).map(Path::of);
+  }
+
+  /** The frame the fatal error log names as the problem: {@code C [libc.so.6+0x...] ...}. */
+  public Optional<String> fatalErrorSummary() {
+    return Optional.ofNullable(fatalErrorSummary);
+  }
+
+  /** The last lines the worker wrote to its stderr, oldest first; empty if none or unknown. */
+  public List<String> stderrTail() {
+    return stderrTail;
   }
 }

@@ -344,6 +344,11 @@ class ProcessPoolTest {
           .isInstanceOf(WorkerCrashedException.class)
           .hasMessageContaining("signal 9 (SIGKILL)")
           .hasMessageContaining("pid " + victimPid);
+      WorkerCrashedException crash = (WorkerCrashedException) victim.exception();
+      assertThat(crash.signal()).contains("SIGKILL");
+      assertThat(crash.exitCode()).hasValue(137);
+      assertThat(crash.worker()).hasValueSatisfying(name -> assertThat(name).contains("-worker-"));
+      assertThat(crash.fatalErrorLog()).isEmpty();
       assertThat(pool.submit(() -> "healed").result()).isEqualTo("healed");
       assertThat(pool.stats().workersCrashed()).isEqualTo(1);
     } finally {

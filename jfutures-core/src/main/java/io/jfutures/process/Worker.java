@@ -1,6 +1,7 @@
 package io.jfutures.process;
 
 import io.jfutures.BrokenPoolException;
+import io.jfutures.WorkerCrashedException;
 import io.jfutures.codec.Codec;
 import io.jfutures.remote.Dispatch;
 import io.jfutures.remote.Ending;
@@ -275,8 +276,9 @@ final class Worker {
       WorkerCommand.trainingEnded(launch.sharing(), exit == 0);
     }
     inFlight.clear();
+    WorkerCrashedException.Facts facts = report.facts(process.pid(), exit, launch.errorFolder());
     transport.dispatcher.ended(
-        seat, Ending.exited(exit, report.describe(process.pid(), exit, stray)));
+        seat, Ending.exited(exit, report.describe(process.pid(), facts, stray), facts));
   }
 
   /** Waits up to {@code seconds} for the process to exit, then kills it; returns its exit code. */

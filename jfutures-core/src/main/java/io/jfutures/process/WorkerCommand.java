@@ -43,7 +43,11 @@ final class WorkerCommand {
   private WorkerCommand() {}
 
   /** The command line of the next worker, and the cache it shares or trains. */
-  record Launch(List<String> command, Sharing sharing) {}
+  /**
+   * @param errorFolder where the worker's JVM writes its fatal error log, {@code
+   *     hs_err_pid<pid>.log}, if it crashes; null where the user chose, or no private folder exists
+   */
+  record Launch(List<String> command, Sharing sharing, Path errorFolder) {}
 
   static Launch build(List<String> jvmOptions) {
     List<String> command = new ArrayList<>();
@@ -65,13 +69,20 @@ final class WorkerCommand {
     Sharing sharing = sharing(classPath, jvmOptions);
     command.addAll(sharing.options());
     command.addAll(jvmOptions);
+    Path errorFolder = null;
+    if (jvmOptions.stream().noneMatch(o -> o.contains("ErrorFile"))) {
+      errorFolder = CacheFolder.forWorkers().orElse(null);
+      if (errorFolder != null) {
+        command.add("-XX:ErrorFile=" + errorFolder.resolve("hs_err_pid%p.log"));
+      }
+    }
     if (own != null && !program.isEmpty()) {
       command.add("-D" + WorkerMain.PROGRAM_PATH + "=" + program);
     }
     command.add("-cp");
     command.add(classPath);
     command.add(WorkerMain.class.getName());
-    return new Launch(List.copyOf(command), sharing);
+    return new Launch(List.copyOf(command), sharing, errorFolder);
   }
 
   /**

@@ -52,7 +52,7 @@ enum Fate {
         retries == 0
             ? ""
             : " (it ran " + (job.retriesUsed + 1) + " times; retries=" + retries + ")";
-    return new WorkerCrashedException(ending.description() + runs, ending.cause());
+    return new WorkerCrashedException(ending.description() + runs, ending.cause(), ending.facts());
   }
 
   /** The exception of a job that {@link #TIMED_OUT} on {@code seat}. */

@@ -15,6 +15,7 @@ import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import io.jfutures.BrokenPoolException;
 import io.jfutures.TaskFailedException;
+import io.jfutures.WorkerCrashedException;
 import io.jfutures.base.Backend;
 import io.jfutures.remote.Dispatch;
 import io.jfutures.remote.Dispatcher;
@@ -264,7 +265,9 @@ final class ClusterTransport implements Transport<Member> {
             + " ("
             + member.getUuid()
             + ") left the cluster, crashed or lost its connection while running the task",
-        cause);
+        cause,
+        new WorkerCrashedException.Facts(
+            "cluster member " + addressOf(member), null, null, null, null, List.of()));
   }
 
   private void joined(Collection<Member> members) {
