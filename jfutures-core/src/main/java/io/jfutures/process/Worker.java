@@ -122,8 +122,9 @@ final class Worker {
     }
   }
 
+  /** Kills the worker and every process its task started. */
   void kill() {
-    process.destroyForcibly();
+    ProcessTree.kill(process.toHandle());
   }
 
   /** No more tasks: closing stdin lets the worker finish and exit. */
