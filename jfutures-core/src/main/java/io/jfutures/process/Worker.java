@@ -122,9 +122,8 @@ final class Worker {
     }
   }
 
-  /** Kills the worker and every process its task started. */
   void kill() {
-    ProcessTree.kill(process.toHandle());
+    process.destroyForcibly();
   }
 
   /** No more tasks: closing stdin lets the worker finish and exit. */

@@ -40,12 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * figures).
  */
 final class WorkerCommand {
-  /**
-   * Changes whenever the options every worker gets change, so that no cache trained under the old
-   * ones is offered to a JVM that would refuse it.
-   */
-  private static final String CACHE_FORMAT = "2";
-
   private WorkerCommand() {}
 
   /** The command line of the next worker, and the cache it shares or trains. */
@@ -64,11 +58,6 @@ final class WorkerCommand {
     command.add("-XX:+ExitOnOutOfMemoryError");
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
       command.add("-XX:+UseSerialGC");
-    }
-    if (Runtime.version().feature() >= 22
-        && jvmOptions.stream().noneMatch(o -> o.startsWith("--enable-native-access"))) {
-      // For ProcessTree's prctl: without it, JDK 24+ warns on the worker's stderr.
-      command.add("--enable-native-access=ALL-UNNAMED");
     }
     if (HUGE_PAGES_ON_REQUEST
         && jvmOptions.stream().noneMatch(o -> o.contains("TransparentHugePages"))) {
@@ -159,7 +148,6 @@ final class WorkerCommand {
               + hash(System.getProperty("java.home"), jars.toString())
               + "-"
               + hash(
-                  CACHE_FORMAT,
                   System.getProperty("java.vm.version"),
                   versions.toString(),
                   String.join("\u0000", jvmOptions));

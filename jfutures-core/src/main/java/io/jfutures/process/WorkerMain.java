@@ -56,9 +56,6 @@ public final class WorkerMain {
     System.setErr(stderr);
     Wire.Input input = new Wire.Input(new FileInputStream(FileDescriptor.in));
     watchParent();
-    ProcessTree.becomeSubreaper();
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(ProcessTree::killDescendants, "jfutures-worker-tree"));
 
     ClassLoader program = programLoader();
     Thread.currentThread().setContextClassLoader(program);
@@ -212,7 +209,6 @@ public final class WorkerMain {
                   return;
                 }
               }
-              ProcessTree.killDescendants();
               Runtime.getRuntime().halt(0);
             },
             "jfutures-worker-parent-watch");
