@@ -111,11 +111,6 @@ final class CrashReport {
     return s.toString();
   }
 
-  /** The sentence for an end known only by its exit code and stderr, as {@link #describe} says. */
-  String describe(long pid, int exit, String stray) {
-    return describe(pid, facts(pid, exit, null), stray);
-  }
-
   /** The line after {@code # Problematic frame:} in a fatal error log, or null. */
   private static String problematicFrame(Path log) {
     try (BufferedReader lines = Files.newBufferedReader(log, StandardCharsets.ISO_8859_1)) {

@@ -63,18 +63,17 @@ final class WorkerCommand {
         && jvmOptions.stream().noneMatch(o -> o.contains("TransparentHugePages"))) {
       command.add("-XX:+UseTransparentHugePages");
     }
-    String own = ownLocation();
+    Path cacheDir = CacheFolder.forWorkers().orElse(null);
+    String own = ownLocation(cacheDir);
     String program = programPath(own);
     String classPath = own != null ? own : program;
-    Sharing sharing = sharing(classPath, jvmOptions);
+    Sharing sharing = sharing(classPath, jvmOptions, cacheDir);
     command.addAll(sharing.options());
     command.addAll(jvmOptions);
     Path errorFolder = null;
-    if (jvmOptions.stream().noneMatch(o -> o.contains("ErrorFile"))) {
-      errorFolder = CacheFolder.forWorkers().orElse(null);
-      if (errorFolder != null) {
-        command.add("-XX:ErrorFile=" + errorFolder.resolve("hs_err_pid%p.log"));
-      }
+    if (cacheDir != null && jvmOptions.stream().noneMatch(o -> o.contains("ErrorFile"))) {
+      errorFolder = cacheDir;
+      command.add("-XX:ErrorFile=" + errorFolder.resolve("hs_err_pid%p.log"));
     }
     if (own != null && !program.isEmpty()) {
       command.add("-D" + WorkerMain.PROGRAM_PATH + "=" + program);
@@ -108,6 +107,9 @@ final class WorkerCommand {
   /** Whether a worker of this JVM is training an AOT cache now: one at a time is enough. */
   private static final AtomicBoolean TRAINING = new AtomicBoolean();
 
+  /** The copy of a nested jfutures jar that {@link #ownLocation} made, once made. */
+  private static volatile String nestedJarCopy;
+
   /**
    * Class data sharing for the worker's classes. On JDK 25+ an AOT cache (JEP 514) also keeps the
    * linked classes and lambda forms that a worker's first task needs: the first worker trains it
@@ -118,7 +120,7 @@ final class WorkerCommand {
    * so does a user who set {@code -Xshare} or a cache of their own, and a machine where no folder
    * of the user's own can be had.
    */
-  static Sharing sharing(String classPath, List<String> jvmOptions) {
+  static Sharing sharing(String classPath, List<String> jvmOptions, Path dir) {
     int feature = Runtime.version().feature();
     if (feature < 19
         || jvmOptions.stream()
@@ -138,11 +140,10 @@ final class WorkerCommand {
       jars.append(jar.getAbsolutePath()).append(';');
       versions.append(jar.length()).append(':').append(jar.lastModified()).append(';');
     }
+    if (dir == null) {
+      return Sharing.NONE;
+    }
     try {
-      Path dir = CacheFolder.forWorkers().orElse(null);
-      if (dir == null) {
-        return Sharing.NONE;
-      }
       String name =
           "worker-"
               + hash(System.getProperty("java.home"), jars.toString())
@@ -257,10 +258,15 @@ final class WorkerCommand {
   /**
    * The jar or folder that holds jfutures' own classes: where they were loaded from when that is a
    * file or folder, else (a jar nested in another, as Spring Boot packs them) a copy of that jar in
-   * the user's cache folder, named by its content so that a new build never meets an old copy. Null
-   * when there is neither.
+   * the user's cache folder {@code cacheDir}, named by its content so that a new build never meets
+   * an old copy. Null when there is neither. The copy is made once per JVM: a later worker start
+   * only checks that it is still there.
    */
-  static String ownLocation() {
+  static String ownLocation(Path cacheDir) {
+    String copied = nestedJarCopy;
+    if (copied != null && CacheFolder.trusted(Path.of(copied))) {
+      return copied;
+    }
     try {
       CodeSource source = WorkerMain.class.getProtectionDomain().getCodeSource();
       if (source != null && source.getLocation() != null) {
@@ -270,20 +276,17 @@ final class WorkerCommand {
           return Files.exists(path) ? path.toString() : null;
         }
       }
-      return copyOfNestedJar();
+      nestedJarCopy = cacheDir == null ? null : copyOfNestedJar(cacheDir);
+      return nestedJarCopy;
     } catch (URISyntaxException | IOException | RuntimeException notAFile) {
       return null;
     }
   }
 
   /** The copy in the cache folder of the nested jar jfutures' classes came from, or null. */
-  private static String copyOfNestedJar() throws IOException {
+  private static String copyOfNestedJar(Path dir) throws IOException {
     URL self = WorkerMain.class.getResource("WorkerMain.class");
     if (self == null || !(self.openConnection() instanceof JarURLConnection connection)) {
-      return null;
-    }
-    Path dir = CacheFolder.forWorkers().orElse(null);
-    if (dir == null) {
       return null;
     }
     byte[] jar;

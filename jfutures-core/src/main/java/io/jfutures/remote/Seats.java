@@ -112,10 +112,6 @@ final class Seats<L> implements Iterable<Seat<L>> {
     return seat.spent(maxTasksPerSeat);
   }
 
-  int maxTasksPerSeat() {
-    return maxTasksPerSeat;
-  }
-
   /** The workers of the seats that joined by themselves. */
   int joinedWorkers() {
     return joinedWorkers;

@@ -6,13 +6,18 @@ import org.junit.jupiter.api.Test;
 
 /** The sentence a dead worker leaves in its tasks' exceptions. */
 class CrashReportTest {
+  /** The sentence for a worker that ended with {@code exit}, no fatal error log known. */
+  private static String describe(CrashReport report, long pid, int exit, String stray) {
+    return report.describe(pid, report.facts(pid, exit, null), stray);
+  }
+
   @Test
   void aSignalIsNamedAndTheLastStderrLinesAreQuoted() {
     CrashReport report = new CrashReport("Pool-1-worker-0");
     for (int i = 1; i <= 7; i++) {
       report.stderrLine("line " + i);
     }
-    String sentence = report.describe(4242, 137, null);
+    String sentence = describe(report, 4242, 137, null);
     assertThat(sentence)
         .startsWith("Pool-1-worker-0 (pid 4242) was killed by signal 9 (SIGKILL)")
         .contains("line 3", "line 7")
@@ -21,14 +26,15 @@ class CrashReportTest {
 
   @Test
   void anExitCodeIsGivenAsSuch() {
-    assertThat(new CrashReport("w").describe(1, 3, null)).isEqualTo("w (pid 1) exited with code 3");
+    assertThat(describe(new CrashReport("w"), 1, 3, null))
+        .isEqualTo("w (pid 1) exited with code 3");
   }
 
   @Test
   void anOutOfMemoryErrorOnStderrIsNamed() {
     CrashReport report = new CrashReport("w");
     report.stderrLine("Terminating due to java.lang.OutOfMemoryError: Java heap space");
-    assertThat(report.describe(1, 3, null))
+    assertThat(describe(report, 1, 3, null))
         .contains(
             ": out of memory (Terminating due to java.lang.OutOfMemoryError: Java heap space)");
   }
@@ -38,14 +44,14 @@ class CrashReportTest {
     CrashReport report = new CrashReport("w");
     report.stderrLine("Picked up JAVA_TOOL_OPTIONS: -XX:+ExitOnOutOfMemoryError");
     report.stderrLine("Error: Could not find or load main class io.jfutures.process.WorkerMain");
-    assertThat(report.describe(1, 1, null))
+    assertThat(describe(report, 1, 1, null))
         .doesNotContain("out of memory")
         .contains("Could not find or load main class");
   }
 
   @Test
   void whatTheWorkerWroteOnItsStdoutIsAdded() {
-    assertThat(new CrashReport("w").describe(-1, 134, "'# A fatal error'"))
+    assertThat(describe(new CrashReport("w"), -1, 134, "'# A fatal error'"))
         .isEqualTo("w was killed by signal 6 (SIGABRT); it wrote to its stdout '# A fatal error'");
   }
 }
