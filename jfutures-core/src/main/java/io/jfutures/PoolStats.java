@@ -13,6 +13,9 @@ package io.jfutures;
  * @param queued tasks accepted and not yet started
  * @param workersStarted threads or processes started so far
  * @param workersCrashed worker processes that died unexpectedly (always 0 for threads)
+ * @param workersRecycledForMemory worker processes replaced because they grew past {@link
+ *     ProcessPool.Builder#maxWorkerMemory}, between tasks or killed during one (always 0 for
+ *     threads and cluster members)
  */
 public record PoolStats(
     long submitted,
@@ -22,4 +25,27 @@ public record PoolStats(
     long running,
     long queued,
     long workersStarted,
-    long workersCrashed) {}
+    long workersCrashed,
+    long workersRecycledForMemory) {
+  /** The counts of a pool that recycles no worker for memory. */
+  public PoolStats(
+      long submitted,
+      long completed,
+      long failed,
+      long cancelled,
+      long running,
+      long queued,
+      long workersStarted,
+      long workersCrashed) {
+    this(
+        submitted,
+        completed,
+        failed,
+        cancelled,
+        running,
+        queued,
+        workersStarted,
+        workersCrashed,
+        0);
+  }
+}

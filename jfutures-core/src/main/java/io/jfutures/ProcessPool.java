@@ -57,7 +57,8 @@ public final class ProcessPool extends ForwardingPool {
                 builder.taskTimeout,
                 builder.retries,
                 builder.jvmOptions,
-                builder.initializer)));
+                builder.initializer,
+                builder.maxWorkerMemory)));
   }
 
   /** As many workers as available processors. */
@@ -86,6 +87,7 @@ public final class ProcessPool extends ForwardingPool {
     private int retries;
     private List<String> jvmOptions = List.of();
     private Action initializer;
+    private long maxWorkerMemory;
 
     private Builder() {}
 
@@ -132,6 +134,37 @@ public final class ProcessPool extends ForwardingPool {
      */
     public Builder retries(int retries) {
       this.retries = atLeast(0, "retries", retries);
+      return this;
+    }
+
+    /**
+     * Replaces a worker whose resident memory grows past {@code bytes} (default: no limit). The
+     * memory is the whole worker process's as the operating system counts it, heap, metaspace,
+     * code, thread stacks and direct and native memory alike, so the limit must leave room for the
+     * JVM itself: a pool whose fresh worker is already over it is broken at once, saying so.
+     *
+     * <p>After each task, a worker above the limit takes no more tasks and is replaced; the tasks
+     * it held and had not begun go to another worker, and no task fails. While a task runs, the
+     * worker's memory is read every 100 ms, and a worker above 1.5 × {@code bytes} is killed: its
+     * task runs again while {@linkplain #retries retries} last, and otherwise fails with {@link
+     * WorkerCrashedException}, whose {@link WorkerCrashedException#limit limit()} is {@link
+     * WorkerCrashedException.Limit#MEMORY MEMORY}. {@link PoolStats#workersRecycledForMemory}
+     * counts both. Its processes go with it, as with any worker the pool kills.
+     *
+     * @throws IllegalArgumentException if {@code bytes < 1}
+     * @throws UnsupportedOperationException where a process's resident memory cannot be read: it is
+     *     read from Linux's {@code /proc}
+     */
+    public Builder maxWorkerMemory(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxWorkerMemory must be at least 1 byte, was " + bytes);
+      }
+      if (!ProcessTransport.canReadResidentMemory()) {
+        throw new UnsupportedOperationException(
+            "maxWorkerMemory needs Linux's /proc to read a worker's resident memory; this is "
+                + System.getProperty("os.name"));
+      }
+      this.maxWorkerMemory = bytes;
       return this;
     }
 

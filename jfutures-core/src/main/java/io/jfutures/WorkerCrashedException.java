@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The worker running a task died before the task finished: it was killed, exited, ran out of memory
@@ -12,11 +13,25 @@ import java.util.OptionalInt;
  *
  * <p>The message is one sentence with what is known; the accessors give the same facts one by one:
  * which worker (a process's name, or a cluster member's address), its exit code or the signal that
- * killed it, the JVM's fatal error log and the frame it names when the JVM itself crashed, and the
- * last lines the worker wrote to its stderr. What the pool could not know is empty.
+ * killed it, the JVM's fatal error log and the frame it names when the JVM itself crashed, the last
+ * lines the worker wrote to its stderr, and the limit for which the pool killed it, with the
+ * worker's resident memory when that limit was memory. What the pool could not know is empty.
  */
 public class WorkerCrashedException extends TaskFailedException {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
+
+  /**
+   * A limit the pool enforces by killing a worker. (A task that runs past its timeout fails with
+   * {@link TaskTimeoutException} instead, and one cancelled with {@code cancel(true)} is cancelled:
+   * neither is a crash.)
+   */
+  public enum Limit {
+    /**
+     * The worker's resident memory grew far past {@code ProcessPool.Builder.maxWorkerMemory} while
+     * the task ran.
+     */
+    MEMORY
+  }
 
   /**
    * What a pool knows of a worker's end, to build the exception from.
@@ -28,6 +43,8 @@ public class WorkerCrashedException extends TaskFailedException {
    *     null
    * @param fatalErrorSummary the frame that log names ({@code # Problematic frame}); or null
    * @param stderrTail the last lines the worker wrote to its stderr, oldest first
+   * @param limit the limit for which the pool killed the worker; null if it did not
+   * @param residentMemory the worker's resident memory in bytes when last measured; -1 if unknown
    */
   public record Facts(
       String worker,
@@ -35,14 +52,16 @@ public class WorkerCrashedException extends TaskFailedException {
       String signal,
       Path fatalErrorLog,
       String fatalErrorSummary,
-      List<String> stderrTail) {
+      List<String> stderrTail,
+      Limit limit,
+      long residentMemory) {
     public Facts {
       stderrTail = List.copyOf(Objects.requireNonNull(stderrTail, "stderrTail"));
     }
 
     /** Nothing known beyond a message. */
     public static Facts none() {
-      return new Facts(null, null, null, null, null, List.of());
+      return new Facts(null, null, null, null, null, List.of(), null, -1);
     }
   }
 
@@ -52,6 +71,8 @@ public class WorkerCrashedException extends TaskFailedException {
   private final String fatalErrorLog;
   private final String fatalErrorSummary;
   private final List<String> stderrTail;
+  private final Limit limit;
+  private final long residentMemory;
 
   public WorkerCrashedException(String message) {
     this(message, null, Facts.none());
@@ -70,6 +91,8 @@ public class WorkerCrashedException extends TaskFailedException {
     this.fatalErrorLog = facts.fatalErrorLog() == null ? null : facts.fatalErrorLog().toString();
     this.fatalErrorSummary = facts.fatalErrorSummary();
     this.stderrTail = List.copyOf(facts.stderrTail());
+    this.limit = facts.limit();
+    this.residentMemory = facts.residentMemory();
   }
 
   /** The worker's name, or the cluster member's address. */
@@ -100,5 +123,18 @@ public class WorkerCrashedException extends TaskFailedException {
   /** The last lines the worker wrote to its stderr, oldest first; empty if none or unknown. */
   public List<String> stderrTail() {
     return stderrTail;
+  }
+
+  /** The limit for which the pool killed the worker; empty if the worker died by itself. */
+  public Optional<Limit> limit() {
+    return Optional.ofNullable(limit);
+  }
+
+  /**
+   * The worker's resident memory in bytes, the whole process as the operating system counts it,
+   * when the pool last measured it; known where the pool watches memory.
+   */
+  public OptionalLong residentMemory() {
+    return residentMemory < 0 ? OptionalLong.empty() : OptionalLong.of(residentMemory);
   }
 }

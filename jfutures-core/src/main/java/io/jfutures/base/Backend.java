@@ -42,6 +42,11 @@ public interface Backend {
 
   long workersCrashed();
 
+  /** Workers replaced because they grew past the pool's memory limit. */
+  default long workersRecycledForMemory() {
+    return 0;
+  }
+
   /**
    * How long an automatically sized map chunk should run: long enough that the cost of handing a
    * chunk to a worker is small beside it.

@@ -145,7 +145,8 @@ public final class PoolCore implements Pool {
         ledger.running(),
         ledger.queued(),
         backend.workersStarted(),
-        backend.workersCrashed());
+        backend.workersCrashed(),
+        backend.workersRecycledForMemory());
   }
 
   @Override

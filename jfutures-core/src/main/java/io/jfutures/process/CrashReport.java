@@ -16,13 +16,16 @@ import java.util.List;
  * and pid, its exit code or signal, the JVM's fatal error log and the frame it names, and its last
  * stderr lines; as facts one by one, and as one sentence. It keeps the last {@value #TAIL_LINES}
  * lines the worker wrote to stderr; the stderr pump adds them, the reader thread asks for the
- * sentence, so the tail is guarded by its own monitor.
+ * sentence, so the tail is guarded by its own monitor. When the pool kills the worker for its
+ * memory, the report says so, with how much the worker had.
  */
 final class CrashReport {
   private static final int TAIL_LINES = 20;
 
   private final String worker;
   private final ArrayDeque<String> tail = new ArrayDeque<>();
+  private volatile long residentMemory = -1;
+  private volatile long memoryKillThreshold;
 
   CrashReport(String worker) {
     this.worker = worker;
@@ -33,6 +36,20 @@ final class CrashReport {
     if (tail.size() > TAIL_LINES) {
       tail.removeFirst();
     }
+  }
+
+  /** The worker's resident memory was measured at {@code bytes}. */
+  void measured(long bytes) {
+    residentMemory = bytes;
+  }
+
+  /**
+   * The pool is killing the worker because its resident memory, {@code bytes}, passed {@code
+   * threshold}.
+   */
+  void killedForMemory(long bytes, long threshold) {
+    residentMemory = bytes;
+    memoryKillThreshold = threshold;
   }
 
   /**
@@ -56,7 +73,14 @@ final class CrashReport {
       }
     }
     return new WorkerCrashedException.Facts(
-        worker, exit >= 0 ? exit : null, signal, log, summary, lines);
+        worker,
+        exit >= 0 ? exit : null,
+        signal,
+        log,
+        summary,
+        lines,
+        memoryKillThreshold > 0 ? WorkerCrashedException.Limit.MEMORY : null,
+        residentMemory);
   }
 
   /**
@@ -86,6 +110,14 @@ final class CrashReport {
         s.append(" in ").append(facts.fatalErrorSummary());
       }
       s.append(" (its report: ").append(facts.fatalErrorLog()).append(")");
+    }
+    if (facts.limit() == WorkerCrashedException.Limit.MEMORY) {
+      s.append(": the pool killed it because its resident memory, ")
+          .append(ResidentMemory.describe(facts.residentMemory()))
+          .append(", passed ")
+          .append(ResidentMemory.describe(memoryKillThreshold))
+          .append(" (1.5 × maxWorkerMemory) while the task ran");
+      return s.toString();
     }
     List<String> lines = facts.stderrTail();
     String memory = null;

@@ -11,6 +11,9 @@ import io.jfutures.remote.Transport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a pool's tasks in worker JVMs: the {@link Transport} of a {@link Dispatcher}, which decides
@@ -26,7 +29,15 @@ public final class ProcessTransport implements Transport<Worker> {
    */
   private static final long CHUNK_TARGET_NANOS = 5_000_000;
 
-  /** How a pool's workers are made and what they may do. */
+  /** How often a worker's memory is read while it runs a task, under a memory limit. */
+  private static final long MEMORY_SAMPLE_MILLIS = 100;
+
+  /**
+   * How a pool's workers are made and what they may do.
+   *
+   * @param maxWorkerMemory the resident memory in bytes above which a worker is replaced; 0 for no
+   *     limit
+   */
   public record Settings(
       String poolName,
       int maxWorkers,
@@ -34,15 +45,23 @@ public final class ProcessTransport implements Transport<Worker> {
       Duration taskTimeout,
       int retries,
       List<String> jvmOptions,
-      Action initializer) {}
+      Action initializer,
+      long maxWorkerMemory) {}
 
   final List<String> jvmOptions;
+  final long memoryLimit;
   final byte[] initFrame;
   final TaskLoaders loaders = new TaskLoaders();
   final Dispatcher<Worker> dispatcher;
+  private final String poolName;
+  private final Set<Worker> watched = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Thread> sampler = new AtomicReference<>();
+  private volatile boolean closed;
 
   private ProcessTransport(Settings settings) {
+    this.poolName = settings.poolName();
     this.jvmOptions = settings.jvmOptions();
+    this.memoryLimit = settings.maxWorkerMemory();
     try {
       this.initFrame = Codec.encode(settings.initializer());
     } catch (IOException e) {
@@ -71,6 +90,11 @@ public final class ProcessTransport implements Transport<Worker> {
     return new ProcessTransport(settings).dispatcher;
   }
 
+  /** Whether a worker's resident memory can be read here, for a memory limit. */
+  public static boolean canReadResidentMemory() {
+    return ResidentMemory.supported();
+  }
+
   @Override
   public void open(Seat<Worker> seat) {
     new Worker(seat, this).start();
@@ -96,7 +120,50 @@ public final class ProcessTransport implements Transport<Worker> {
     seat.link().retire();
   }
 
-  /** Nothing to release: each worker reported its own end, and took its pipes with it. */
+  /**
+   * Stops the memory sampler; nothing else to release: each worker reported its own end, and took
+   * its pipes with it.
+   */
   @Override
-  public void close() {}
+  public void close() {
+    closed = true;
+    Thread thread = sampler.get();
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+
+  /**
+   * Reads the memory of {@code worker} while it runs a task, from now until it is {@linkplain
+   * #unwatch unwatched}. The sampler thread starts with the first worker.
+   */
+  void watch(Worker worker) {
+    watched.add(worker);
+    if (sampler.get() == null) {
+      Thread thread =
+          Thread.ofPlatform().daemon(true).name(poolName + "-memory").unstarted(this::sampleMemory);
+      if (sampler.compareAndSet(null, thread)) {
+        thread.start();
+      }
+    }
+  }
+
+  void unwatch(Worker worker) {
+    watched.remove(worker);
+  }
+
+  /** Every {@value #MEMORY_SAMPLE_MILLIS} ms, kills a busy worker far over the limit. */
+  private void sampleMemory() {
+    long threshold = memoryLimit + memoryLimit / 2;
+    while (!closed) {
+      try {
+        Thread.sleep(MEMORY_SAMPLE_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      for (Worker worker : watched) {
+        worker.checkMemoryWhileRunning(threshold);
+      }
+    }
+  }
 }

@@ -29,6 +29,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * reads. The worker runs its tasks in that order and answers each, so the head of {@code inFlight}
  * is the task it is running and only the reader thread removes it. A task is marked started when it
  * becomes the head: as it is written to an idle worker, or as the answer before it is read.
+ *
+ * <p><b>Memory.</b> Under a memory limit, the worker's resident memory is read after each answer:
+ * above the limit, the worker is <em>draining</em>: the dispatcher gives it nothing more, and it is
+ * told to skip every task it holds, each of which comes back as skipped (and is requeued) unless
+ * the worker had begun it. {@link ProcessTransport}'s sampler reads it while a task runs, and has
+ * it killed far above the limit.
+ *
+ * <p><b>Its processes.</b> The worker's environment carries a {@link ProcessTree} token, so that
+ * whatever its tasks start is ended with it: by the worker as it exits when its stdin closes, and
+ * by the pool after any other end.
  */
 final class Worker {
   /**
@@ -46,8 +56,13 @@ final class Worker {
   private final CrashReport report;
   private final ConcurrentLinkedDeque<Sent> inFlight = new ConcurrentLinkedDeque<>();
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final String tree = ProcessTree.newToken();
   private long nextId;
   private volatile Process process;
+  private volatile boolean draining;
+  private volatile boolean retired;
+  private volatile List<ProcessHandle> killedTree = List.of();
+  private ResidentMemory memory;
   private WorkerCommand.Launch launch;
   private DataOutputStream out;
   private Thread stderrPump;
@@ -62,11 +77,17 @@ final class Worker {
     seat.attach(this);
     launch = WorkerCommand.build(transport.jvmOptions);
     try {
-      process = new ProcessBuilder(launch.command()).start();
+      ProcessBuilder builder = new ProcessBuilder(launch.command());
+      builder.environment().put(ProcessTree.VARIABLE, tree);
+      process = builder.start();
     } catch (IOException | RuntimeException e) {
       transport.dispatcher.ended(
           seat, Ending.exited(-1, seat.name() + ": the worker process could not be started: " + e));
       return;
+    }
+    if (transport.memoryLimit > 0) {
+      memory = ResidentMemory.of(process.pid());
+      transport.watch(this);
     }
     out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
     stderrPump =
@@ -95,6 +116,10 @@ final class Worker {
         }
         byte[] payload = dispatch.payload();
         Wire.write(out, Wire.TASK, sent.id(), payload, payload.length);
+        if (draining) {
+          // sent as the worker began draining: it comes back skipped
+          Wire.write(out, Wire.SKIP, sent.id(), payload, 0);
+        }
       }
       out.flush();
     } catch (IOException gone) {
@@ -123,11 +148,17 @@ final class Worker {
   }
 
   void kill() {
+    try {
+      killedTree = process.descendants().toList();
+    } catch (RuntimeException unlisted) {
+      // the token finds them
+    }
     process.destroyForcibly();
   }
 
   /** No more tasks: closing stdin lets the worker finish and exit. */
   void retire() {
+    retired = true;
     writeLock.lock();
     try {
       out.close();
@@ -168,7 +199,7 @@ final class Worker {
           spare = frame.payload();
         }
         switch (frame.kind()) {
-          case Wire.READY -> transport.dispatcher.ready(seat);
+          case Wire.READY -> ready();
           case Wire.INIT_FAILED -> initializerFailed(frame);
           case Wire.RESULT, Wire.FAILURE, Wire.SKIPPED -> answered(frame, answers.buffered() > 0);
           case Wire.CODE_WANTED -> serveCode(frame);
@@ -177,6 +208,82 @@ final class Worker {
       }
     } catch (IOException | RuntimeException | OutOfMemoryError endOfWorker) {
       died(endOfWorker);
+    }
+  }
+
+  /**
+   * The worker can take tasks, unless a memory limit is set that it is over already: then no worker
+   * could do anything but be replaced, and the pool is broken with the reason.
+   */
+  private void ready() {
+    long limit = transport.memoryLimit;
+    if (limit > 0) {
+      long used = measure();
+      if (used > limit) {
+        transport.dispatcher.breakPool(
+            new BrokenPoolException(
+                "the pool is broken: maxWorkerMemory is "
+                    + ResidentMemory.describe(limit)
+                    + ", but "
+                    + seat.name()
+                    + " had "
+                    + ResidentMemory.describe(used)
+                    + " resident as soon as it started; the limit counts the whole worker JVM"
+                    + " (heap, metaspace, code, thread stacks), so allow more",
+                null),
+            false);
+      }
+    }
+    transport.dispatcher.ready(seat);
+  }
+
+  /** The worker's resident memory now, in bytes; -1 if unknown. */
+  long measure() {
+    ResidentMemory reader = memory;
+    if (reader == null) {
+      return -1;
+    }
+    long bytes;
+    synchronized (reader) {
+      bytes = reader.bytes();
+    }
+    report.measured(bytes);
+    return bytes;
+  }
+
+  /**
+   * Has the worker killed if a task is running and its resident memory is over {@code threshold}.
+   */
+  void checkMemoryWhileRunning(long threshold) {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    long used = measure();
+    if (used > threshold) {
+      report.killedForMemory(used, threshold);
+      if (!transport.dispatcher.killForMemory(seat)) {
+        report.killedForMemory(used, 0);
+      }
+    }
+  }
+
+  /**
+   * The worker is over the memory limit between tasks: it drains, skipping what it holds, and the
+   * dispatcher replaces it once it holds nothing.
+   */
+  private void recycle() {
+    draining = true;
+    transport.dispatcher.recycleForMemory(seat);
+    writeLock.lock();
+    try {
+      for (Sent sent : inFlight) {
+        Wire.write(out, Wire.SKIP, sent.id(), transport.initFrame, 0);
+      }
+      out.flush();
+    } catch (IOException gone) {
+      // the reader sees the death
+    } finally {
+      writeLock.unlock();
     }
   }
 
@@ -246,9 +353,15 @@ final class Worker {
       next.dispatch().markStarted(now);
     }
     Dispatch dispatch = sent.dispatch();
-    boolean skipped = frame.kind() == Wire.SKIPPED;
-    long took = skipped || dispatch.startedAt() == 0 ? -1 : now - dispatch.startedAt();
-    if (transport.dispatcher.finished(seat, dispatch, took, !moreWaiting) && !skipped) {
+    if (frame.kind() == Wire.SKIPPED) {
+      transport.dispatcher.skipped(seat, dispatch);
+      return;
+    }
+    if (transport.memoryLimit > 0 && !draining && measure() > transport.memoryLimit) {
+      recycle();
+    }
+    long took = dispatch.startedAt() == 0 ? -1 : now - dispatch.startedAt();
+    if (transport.dispatcher.finished(seat, dispatch, took, !moreWaiting)) {
       dispatch.settle(frame.kind() == Wire.FAILURE, frame.payload(), 0, frame.length());
     }
   }
@@ -276,6 +389,16 @@ final class Worker {
       WorkerCommand.trainingEnded(launch.sharing(), exit == 0);
     }
     inFlight.clear();
+    if (memory != null) {
+      transport.unwatch(this);
+      synchronized (memory) {
+        memory.close();
+      }
+    }
+    if (!(retired && exit == 0)) {
+      // A worker that exits as asked ends its own tree; any other end leaves it to the pool.
+      ProcessTree.end(tree, killedTree);
+    }
     WorkerCrashedException.Facts facts = report.facts(process.pid(), exit, launch.errorFolder());
     transport.dispatcher.ended(
         seat, Ending.exited(exit, report.describe(process.pid(), facts, stray), facts));

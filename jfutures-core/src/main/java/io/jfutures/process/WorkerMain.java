@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * whenever it has nothing more to run, so that a run of short tasks shares writes (a flusher thread
  * sends any answer left in the buffer within a millisecond). The worker exits when stdin closes
  * (the pool retired it) after finishing what it was sent, and at once if the pool's process
- * disappears.
+ * disappears; either way it first ends every process its tasks started ({@link ProcessTree}).
  */
 public final class WorkerMain {
   /**
@@ -85,6 +85,7 @@ public final class WorkerMain {
       if (frame == null) {
         writing.lock();
         out.flush();
+        endOwnTree();
         System.exit(0);
       }
       buffer.reset();
@@ -193,6 +194,11 @@ public final class WorkerMain {
         : Wire.FAILURE;
   }
 
+  /** Ends every process this worker's tasks started, however detached. */
+  private static void endOwnTree() {
+    ProcessTree.end(System.getenv(ProcessTree.VARIABLE), List.of());
+  }
+
   /** Halts this worker when the pool's process is gone, even while a task runs. */
   private static void watchParent() {
     ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
@@ -209,6 +215,7 @@ public final class WorkerMain {
                   return;
                 }
               }
+              endOwnTree();
               Runtime.getRuntime().halt(0);
             },
             "jfutures-worker-parent-watch");

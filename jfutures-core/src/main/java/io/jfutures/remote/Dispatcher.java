@@ -85,6 +85,7 @@ public final class Dispatcher<L> implements Backend {
   private int failedStartsInARow;
   private volatile BrokenPoolException broken;
   private volatile long seatsCrashed;
+  private volatile long seatsRecycledForMemory;
 
   public Dispatcher(Settings settings, Transport<L> transport) {
     this.settings = settings;
@@ -207,6 +208,11 @@ public final class Dispatcher<L> implements Backend {
   }
 
   @Override
+  public long workersRecycledForMemory() {
+    return seatsRecycledForMemory;
+  }
+
+  @Override
   public long chunkTargetNanos() {
     return settings.chunkTargetNanos();
   }
@@ -315,6 +321,77 @@ public final class Dispatcher<L> implements Backend {
       lock.unlock();
     }
     run(actions);
+  }
+
+  /**
+   * The worker of {@code seat} skipped {@code dispatch} without running it, as its transport asked.
+   * If the dispatch still counts (its task was not cancelled, which frees its place at once), the
+   * job goes back to the front of the queue: it was withdrawn from a seat that is {@linkplain
+   * #recycleForMemory draining}.
+   */
+  public void skipped(Seat<L> seat, Dispatch dispatch) {
+    List<Runnable> actions;
+    lock.lock();
+    try {
+      Job job = dispatch.job;
+      if (job.seat == seat && job.current == dispatch) {
+        releaseLocked(job);
+        job.startedAt = 0;
+        queue.addFirst(job);
+      }
+      actions = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+  }
+
+  /**
+   * The worker of {@code seat} grew past the pool's memory limit between tasks: it takes nothing
+   * more and is retired once it holds nothing, so that a fresh worker takes its place. The
+   * transport has the worker skip what it has not begun, which comes back through {@link #skipped}.
+   */
+  public void recycleForMemory(Seat<L> seat) {
+    List<Runnable> actions;
+    lock.lock();
+    try {
+      if (!seat.draining && !seat.retiring && seat.kill == null) {
+        seat.draining = true;
+        seatsRecycledForMemory++;
+      }
+      actions = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    run(actions);
+  }
+
+  /**
+   * The worker of {@code seat} grew far past the pool's memory limit while running a task: it is
+   * killed, and the task it runs is retried while it has retries left, else it fails with the
+   * transport's account of the end. Returns whether this call had it killed.
+   */
+  public boolean killForMemory(Seat<L> seat) {
+    lock.lock();
+    try {
+      if (seat.kill != null || !seats.contains(seat)) {
+        return false;
+      }
+      seat.kill = Seat.Kill.MEMORY;
+      for (Job job : seat.held) {
+        if (job.running()) {
+          seat.killedFor = job;
+          break;
+        }
+      }
+      if (!seat.draining) {
+        seatsRecycledForMemory++;
+      }
+    } finally {
+      lock.unlock();
+    }
+    transport.kill(seat);
+    return true;
   }
 
   /**
@@ -453,7 +530,10 @@ public final class Dispatcher<L> implements Backend {
         seat.outbox = null;
         actions.add(() -> transport.send(seat, batch));
       }
-      if (seat.ready && !seat.retiring && seat.held.isEmpty() && (winding || seats.spent(seat))) {
+      if (seat.ready
+          && !seat.retiring
+          && seat.held.isEmpty()
+          && (winding || seat.draining || seats.spent(seat))) {
         seat.retiring = true;
         actions.add(() -> transport.retire(seat));
       }

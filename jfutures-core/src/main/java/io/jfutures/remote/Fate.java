@@ -23,9 +23,10 @@ enum Fate {
   /**
    * The fate of {@code job}, held by {@code seat}, whose worker ended as {@code ending} says: a job
    * the worker had not begun is requeued; the job the pool had the worker killed for times out, or
-   * is dropped if it was cancelled; a job hit by a kill meant for another (which finished as the
-   * signal went) is requeued as if it had not begun; any other begun job runs again while it has
-   * retries left, and otherwise has crashed.
+   * is dropped if it was cancelled, or runs again while it has retries left if the worker was
+   * killed for its memory, and otherwise has crashed; a job hit by a kill meant for another (which
+   * finished as the signal went) is requeued as if it had not begun; any other begun job runs again
+   * while it has retries left, and otherwise has crashed.
    */
   static Fate of(Seat<?> seat, Job job, Ending ending, int retries) {
     if (!job.running()) {
@@ -38,6 +39,7 @@ enum Fate {
       return switch (seat.kill) {
         case TIMEOUT -> TIMED_OUT;
         case CANCEL -> DROPPED;
+        case MEMORY -> job.retriesUsed < retries ? RETRY : CRASHED;
       };
     }
     if (seat.retiring && ending.clean()) {

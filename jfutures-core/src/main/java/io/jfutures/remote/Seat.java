@@ -28,6 +28,10 @@ public final class Seat<L> {
   List<Dispatch> outbox;
   boolean ready;
   boolean retiring;
+
+  /** It takes nothing more, and is retired once it holds nothing: it grew past a memory limit. */
+  boolean draining;
+
   int sent;
 
   /** Until when, as {@link System#nanoTime}, the seat takes nothing; 0 when it is not paused. */
@@ -47,7 +51,8 @@ public final class Seat<L> {
   /** Why the dispatcher had a worker killed. */
   enum Kill {
     TIMEOUT,
-    CANCEL
+    CANCEL,
+    MEMORY
   }
 
   /** Counts from 0 in the order the dispatcher opened seats; distinct within one dispatcher. */
@@ -71,7 +76,7 @@ public final class Seat<L> {
 
   /** How many more jobs this seat may take now. */
   int free(int depth, int maxTasks) {
-    if (!ready || retiring) {
+    if (!ready || retiring || draining) {
       return 0;
     }
     if (pausedUntil != 0) {

@@ -94,6 +94,10 @@ final class Seats<L> implements Iterable<Seat<L>> {
     joinedWorkers = 0;
   }
 
+  boolean contains(Seat<L> seat) {
+    return seats.contains(seat);
+  }
+
   boolean isEmpty() {
     return seats.isEmpty();
   }

@@ -267,7 +267,7 @@ final class ClusterTransport implements Transport<Member> {
             + ") left the cluster, crashed or lost its connection while running the task",
         cause,
         new WorkerCrashedException.Facts(
-            "cluster member " + addressOf(member), null, null, null, null, List.of()));
+            "cluster member " + addressOf(member), null, null, null, null, List.of(), null, -1));
   }
 
   private void joined(Collection<Member> members) {
