@@ -72,6 +72,11 @@ public abstract class ForwardingPool implements Pool {
   }
 
   @Override
+  public PoolInsights insights() {
+    return core.insights();
+  }
+
+  @Override
   public String toString() {
     return core.toString();
   }

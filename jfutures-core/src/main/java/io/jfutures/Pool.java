@@ -70,4 +70,11 @@ public interface Pool extends AutoCloseable {
   int maxWorkers();
 
   PoolStats stats();
+
+  /**
+   * Where the pool's time went, as an immutable snapshot: per worker, its start-up, tasks done,
+   * busy, waiting and idle time, memory where known and restarts; and the slowest tasks. Its {@code
+   * toString()} is a readable table. Collecting it costs the pool next to nothing.
+   */
+  PoolInsights insights();
 }

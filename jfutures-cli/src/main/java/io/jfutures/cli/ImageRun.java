@@ -2,6 +2,8 @@ package io.jfutures.cli;
 
 import io.jfutures.Futures;
 import io.jfutures.Pool;
+import io.jfutures.PoolInsights;
+import io.jfutures.Task;
 import io.jfutures.TaskFuture;
 import io.jfutures.TaskTimeoutException;
 import io.jfutures.WorkerCrashedException;
@@ -51,13 +53,15 @@ final class ImageRun {
    * @param jpegCodecs the JPEG codecs the workers used
    * @param interrupted whether Ctrl-C or SIGTERM stopped the run
    * @param seconds how long it took
+   * @param insights where the pool's time went
    */
   record Result(
       int done,
       List<String> failures,
       Set<String> jpegCodecs,
       boolean interrupted,
-      double seconds) {}
+      double seconds,
+      PoolInsights insights) {}
 
   private final ImagePlan plan;
   private final Pool pool;
@@ -104,7 +108,8 @@ final class ImageRun {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      return report.apply(new Result(done, failures, jpegCodecs, interrupted, seconds));
+      return report.apply(
+          new Result(done, failures, jpegCodecs, interrupted, seconds, pool.insights()));
     } finally {
       reported.countDown();
     }
@@ -185,25 +190,47 @@ final class ImageRun {
 
   private TaskFuture<ImageJob.Done> submit(ImageJob job, ScheduledExecutorService alarms) {
     if (alarms == null) {
-      return pool.submit(job::run);
+      return pool.submit(job);
     }
     CompletableFuture<TaskFuture<ImageJob.Done>> self = new CompletableFuture<>();
-    TaskFuture<ImageJob.Done> future =
-        pool.submit(
-            () -> {
-              ScheduledFuture<?> alarm =
-                  alarms.schedule(
-                      () -> self.thenAccept(this::abandon),
-                      timeout.toNanos(),
-                      TimeUnit.NANOSECONDS);
-              try {
-                return job.run();
-              } finally {
-                alarm.cancel(false);
-              }
-            });
+    TaskFuture<ImageJob.Done> future = pool.submit(new Alarmed(job, alarms, self));
     self.complete(future);
     return future;
+  }
+
+  /** An image on a thread pool, which sets an alarm for its timeout as it starts. */
+  private final class Alarmed implements Task<ImageJob.Done> {
+    private final ImageJob job;
+    private final transient ScheduledExecutorService alarms;
+    private final transient CompletableFuture<TaskFuture<ImageJob.Done>> self;
+
+    Alarmed(
+        ImageJob job,
+        ScheduledExecutorService alarms,
+        CompletableFuture<TaskFuture<ImageJob.Done>> self) {
+      this.job = job;
+      this.alarms = alarms;
+      this.self = self;
+    }
+
+    @Override
+    public ImageJob.Done call() {
+      ScheduledFuture<?> alarm =
+          alarms.schedule(
+              () -> self.thenAccept(ImageRun.this::abandon),
+              timeout.toNanos(),
+              TimeUnit.NANOSECONDS);
+      try {
+        return job.run();
+      } finally {
+        alarm.cancel(false);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return job.toString();
+    }
   }
 
   private void abandon(TaskFuture<ImageJob.Done> future) {

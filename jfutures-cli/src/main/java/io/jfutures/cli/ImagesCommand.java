@@ -132,6 +132,13 @@ final class ImagesCommand implements Callable<Integer> {
   boolean quiet;
 
   @Option(
+      names = "--insights",
+      description =
+          "After the summary, show where the workers' time went: start-up, work, waiting and idle"
+              + " time per worker, and the slowest images.")
+  boolean insights;
+
+  @Option(
       names = "--max-pixels",
       paramLabel = "N",
       description =
@@ -304,6 +311,11 @@ final class ImagesCommand implements Callable<Integer> {
           result.jpegCodecs().isEmpty() ? "" : ", " + String.join(" and ", result.jpegCodecs()),
           result.failures().size(),
           out);
+      if (insights) {
+        for (String line : result.insights().toString().split("\\R")) {
+          stdout.println(printable(line));
+        }
+      }
       stdout.flush();
     }
     return result.failures().isEmpty() ? Main.OK : Main.SOME_FAILED;

@@ -88,6 +88,35 @@ class ImagesCommandTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"process", "thread"})
+  void insightsFollowTheSummaryAndNameTheSlowestImages(String pool) throws IOException {
+    copy("photo.jpg", "in/photo.jpg");
+    copy("photo-gray.jpg", "in/photo-gray.jpg");
+    Path out = dir.resolve("processed");
+
+    Run run =
+        jfutures(
+            "images",
+            dir.resolve("in").toString(),
+            "--out",
+            out.toString(),
+            "--pool",
+            pool,
+            "--workers",
+            "2",
+            "--insights");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    String summary = "Filtered 2 of 2 images";
+    assertThat(run.out()).contains(summary, "start-up", "busy", "waiting", "idle", "restarts");
+    assertThat(run.out().indexOf("slowest tasks:")).isGreaterThan(run.out().indexOf(summary));
+    assertThat(run.out()).contains("photo.jpg (CONTOUR)", "photo-gray.jpg (CONTOUR)");
+    assertThat(jfutures("images", dir.resolve("in").toString(), "--out", out.toString()).out())
+        .as("without --insights")
+        .doesNotContain("slowest tasks:");
+  }
+
   @Test
   void everyFilterAndPngOutputMatchPillow() throws IOException {
     copy("RGBA.png", "in/RGBA.png");

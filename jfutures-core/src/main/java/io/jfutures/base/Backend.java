@@ -1,5 +1,8 @@
 package io.jfutures.base;
 
+import io.jfutures.PoolInsights;
+import java.time.Duration;
+
 /**
  * What runs a pool's tasks: threads, worker processes or cluster members. {@link PoolCore} holds
  * everything the pools share (futures, counts, map, shutdown order) and asks its back end only to
@@ -46,6 +49,9 @@ public interface Backend {
   default long workersRecycledForMemory() {
     return 0;
   }
+
+  /** Where the time of the pool named {@code pool}, which has existed for {@code elapsed}, went. */
+  PoolInsights insights(String pool, Duration elapsed);
 
   /**
    * How long an automatically sized map chunk should run: long enough that the cost of handing a

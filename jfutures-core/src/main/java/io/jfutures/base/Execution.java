@@ -81,7 +81,8 @@ public final class Execution<T> extends TaskFuture<T> {
     return task;
   }
 
-  int weight() {
+  /** How many of the user's tasks this stands for: 1, or the inputs of a map chunk. */
+  public int weight() {
     return weight;
   }
 

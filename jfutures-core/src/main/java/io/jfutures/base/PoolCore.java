@@ -4,9 +4,11 @@ import io.jfutures.BrokenPoolException;
 import io.jfutures.Fn;
 import io.jfutures.MapOptions;
 import io.jfutures.Pool;
+import io.jfutures.PoolInsights;
 import io.jfutures.PoolStats;
 import io.jfutures.Task;
 import io.jfutures.TaskFuture;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,6 +27,7 @@ import java.util.stream.Stream;
  */
 public final class PoolCore implements Pool {
   private final String name;
+  private final long createdAt = System.nanoTime();
   private final Backend backend;
   private final Ledger ledger;
   private final ReentrantLock shutdownLock = new ReentrantLock();
@@ -147,6 +150,11 @@ public final class PoolCore implements Pool {
         backend.workersStarted(),
         backend.workersCrashed(),
         backend.workersRecycledForMemory());
+  }
+
+  @Override
+  public PoolInsights insights() {
+    return backend.insights(name, Duration.ofNanos(System.nanoTime() - createdAt));
   }
 
   @Override

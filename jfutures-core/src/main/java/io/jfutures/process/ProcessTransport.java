@@ -116,6 +116,11 @@ public final class ProcessTransport implements Transport<Worker> {
   }
 
   @Override
+  public long residentMemory(Seat<Worker> seat) {
+    return seat.link().measure();
+  }
+
+  @Override
   public void retire(Seat<Worker> seat) {
     seat.link().retire();
   }

@@ -62,7 +62,7 @@ final class Worker {
   private volatile boolean draining;
   private volatile boolean retired;
   private volatile List<ProcessHandle> killedTree = List.of();
-  private ResidentMemory memory;
+  private volatile ResidentMemory memory;
   private WorkerCommand.Launch launch;
   private DataOutputStream out;
   private Thread stderrPump;
@@ -237,11 +237,23 @@ final class Worker {
     transport.dispatcher.ready(seat);
   }
 
-  /** The worker's resident memory now, in bytes; -1 if unknown. */
+  /** The worker's resident memory now, in bytes; -1 if unknown or gone. */
   long measure() {
     ResidentMemory reader = memory;
     if (reader == null) {
-      return -1;
+      Process started = process;
+      if (started == null || !started.isAlive()) {
+        return -1;
+      }
+      synchronized (this) {
+        if (memory == null) {
+          memory = ResidentMemory.of(started.pid());
+        }
+        reader = memory;
+      }
+      if (reader == null) {
+        return -1;
+      }
     }
     long bytes;
     synchronized (reader) {
@@ -389,10 +401,14 @@ final class Worker {
       WorkerCommand.trainingEnded(launch.sharing(), exit == 0);
     }
     inFlight.clear();
-    if (memory != null) {
-      transport.unwatch(this);
-      synchronized (memory) {
-        memory.close();
+    transport.unwatch(this);
+    ResidentMemory reader;
+    synchronized (this) {
+      reader = memory;
+    }
+    if (reader != null) {
+      synchronized (reader) {
+        reader.close();
       }
     }
     if (!(retired && exit == 0)) {

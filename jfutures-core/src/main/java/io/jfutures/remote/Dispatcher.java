@@ -1,18 +1,24 @@
 package io.jfutures.remote;
 
 import io.jfutures.BrokenPoolException;
+import io.jfutures.PoolInsights;
+import io.jfutures.Task;
 import io.jfutures.TaskTimeoutException;
 import io.jfutures.WorkerCrashedException;
 import io.jfutures.base.Backend;
 import io.jfutures.base.Chunk;
 import io.jfutures.base.Execution;
+import io.jfutures.base.SlowestTasks;
+import io.jfutures.base.WorkerTimes;
 import io.jfutures.codec.Codec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,6 +52,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * here, under that one lock; what needs no lock of its own ({@link TaskCost}, {@link Seats}, {@link
  * Fate}) lives apart, guarded by this lock too.
  *
+ * <p><b>Insights.</b> Each seat holds a place ({@link WorkerTimes}) that its replacement inherits;
+ * the dispatcher writes it as it moves jobs, under the lock: start-up between open and ready, busy
+ * time as the transport measured each answer, and waiting from when a seat was left with nothing
+ * (or its task was submitted, if later) to when it was handed the next task.
+ *
  * @param <L> the transport's handle on one worker
  */
 public final class Dispatcher<L> implements Backend {
@@ -78,6 +89,8 @@ public final class Dispatcher<L> implements Backend {
   private final Seats<L> seats;
   private final TaskCost cost = new TaskCost();
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final List<WorkerTimes> places = new ArrayList<>();
+  private final SlowestTasks slowest = new SlowestTasks();
   private final Watchdog watchdog;
   private boolean shutdown;
   private boolean closing;
@@ -222,6 +235,28 @@ public final class Dispatcher<L> implements Backend {
     return Math.max(4, 4 * maxWorkers());
   }
 
+  @Override
+  public PoolInsights insights(String pool, Duration elapsed) {
+    List<WorkerTimes> all;
+    Map<WorkerTimes, Seat<L>> held = new IdentityHashMap<>();
+    lock.lock();
+    try {
+      all = new ArrayList<>(places);
+      for (Seat<L> seat : seats) {
+        held.put(seat.times, seat);
+      }
+    } finally {
+      lock.unlock();
+    }
+    List<PoolInsights.Worker> workers = new ArrayList<>(all.size());
+    for (WorkerTimes place : all) {
+      Seat<L> seat = held.get(place);
+      long memory = seat != null && seat.link() != null ? transport.residentMemory(seat) : -1;
+      workers.add(place.snapshot(System.nanoTime(), memory));
+    }
+    return new PoolInsights(pool, elapsed, workers, slowest.snapshot());
+  }
+
   // ---- the transport's side ----
 
   /** The worker of {@code seat}, which the dispatcher opened, can take tasks. */
@@ -230,6 +265,9 @@ public final class Dispatcher<L> implements Backend {
     lock.lock();
     try {
       seats.markReady(seat);
+      long now = System.nanoTime();
+      seat.times.ready(now);
+      seat.freeSince = now;
       anyReady = true;
       failedStartsInARow = 0;
       if (watchdog != null) {
@@ -252,6 +290,10 @@ public final class Dispatcher<L> implements Backend {
     lock.lock();
     try {
       seat = seats.join(link, name, workers);
+      placeLocked(seat);
+      long now = System.nanoTime();
+      seat.times.ready(now);
+      seat.freeSince = now;
       actions = dispatchLocked();
     } finally {
       lock.unlock();
@@ -269,11 +311,14 @@ public final class Dispatcher<L> implements Backend {
   public boolean finished(Seat<L> seat, Dispatch dispatch, long tookNanos, boolean refill) {
     List<Runnable> actions;
     boolean current;
+    Task<?> task = null;
     lock.lock();
     try {
       Job job = dispatch.job;
       current = job.seat == seat && job.current == dispatch;
       if (current) {
+        task = job.execution.task();
+        seat.times.task(tookNanos, job.execution.weight());
         releaseLocked(job);
         cost.observe(tookNanos);
       }
@@ -282,6 +327,9 @@ public final class Dispatcher<L> implements Backend {
       lock.unlock();
     }
     run(actions);
+    if (task != null && tookNanos > 0) {
+      slowest.offer(tookNanos, seat.name(), task);
+    }
     return current;
   }
 
@@ -406,6 +454,7 @@ public final class Dispatcher<L> implements Backend {
       if (!seats.remove(seat)) {
         return;
       }
+      seat.times.ended(System.nanoTime());
       boolean asked = seat.retiring && ending.clean();
       if (!seat.ready && !seat.retiring) {
         failedStartsInARow++;
@@ -462,7 +511,9 @@ public final class Dispatcher<L> implements Backend {
       stranded.addAll(queue);
       queue.clear();
       if (dropSeats) {
+        long now = System.nanoTime();
         for (Seat<L> seat : seats) {
+          seat.times.ended(now);
           for (Job job : seat.held) {
             job.seat = null;
             job.current = null;
@@ -496,10 +547,12 @@ public final class Dispatcher<L> implements Backend {
           break;
         }
         Seat<L> opened = seats.open();
+        placeLocked(opened);
         actions.add(() -> transport.open(opened));
         continue;
       }
       int n = Math.min(seat.free(depth, settings.maxTasksPerSeat()), depth);
+      boolean wasEmpty = seat.held.isEmpty();
       for (int taken = 0; taken < n && !queue.isEmpty(); ) {
         Job job = queue.pollFirst();
         if (job.execution.isDone()) {
@@ -510,6 +563,10 @@ public final class Dispatcher<L> implements Backend {
             continue;
           }
           job.begun = true;
+        }
+        if (wasEmpty) {
+          wasEmpty = false;
+          seat.times.waited(System.nanoTime() - Math.max(seat.freeSince, job.queuedAt));
         }
         job.seat = seat;
         job.current = new Dispatch(job);
@@ -568,9 +625,43 @@ public final class Dispatcher<L> implements Backend {
   }
 
   private void releaseLocked(Job job) {
-    job.seat.held.remove(job);
+    Seat<?> seat = job.seat;
+    seat.held.remove(job);
+    if (seat.held.isEmpty()) {
+      seat.freeSince = System.nanoTime();
+    }
     job.seat = null;
     job.current = null;
+  }
+
+  /**
+   * Gives {@code seat}, just opened or joined, the first place that no live seat holds and whose
+   * workers run as many threads, or a new place.
+   */
+  private void placeLocked(Seat<L> seat) {
+    WorkerTimes place = null;
+    for (WorkerTimes candidate : places) {
+      if (candidate.threads() != seat.workers) {
+        continue;
+      }
+      boolean taken = false;
+      for (Seat<L> other : seats) {
+        if (other != seat && other.times == candidate) {
+          taken = true;
+          break;
+        }
+      }
+      if (!taken) {
+        place = candidate;
+        break;
+      }
+    }
+    if (place == null) {
+      place = new WorkerTimes(seat.workers);
+      places.add(place);
+    }
+    seat.times = place;
+    place.starting(seat.name(), System.nanoTime());
   }
 
   // ---- actions, after the lock ----

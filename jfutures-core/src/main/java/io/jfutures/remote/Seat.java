@@ -1,5 +1,6 @@
 package io.jfutures.remote;
 
+import io.jfutures.base.WorkerTimes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,6 +40,12 @@ public final class Seat<L> {
 
   Kill kill;
   Job killedFor;
+
+  /** The totals of the place this seat's worker holds, shared with the workers it replaced. */
+  WorkerTimes times;
+
+  /** Since when, as {@link System#nanoTime}, the seat has held nothing; valid once ready. */
+  long freeSince;
 
   Seat(int number, String name, int workers, L link, boolean joined) {
     this.number = number;

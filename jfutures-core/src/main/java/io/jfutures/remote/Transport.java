@@ -46,6 +46,14 @@ public interface Transport<L> {
     throw new IllegalStateException("this transport cannot kill a worker");
   }
 
+  /**
+   * The resident memory in bytes of the worker of {@code seat}, for the pool's insights; -1 where
+   * the transport cannot tell.
+   */
+  default long residentMemory(Seat<L> seat) {
+    return -1;
+  }
+
   /** The worker of {@code seat} gets no more tasks: let it go; it reports its end once gone. */
   void retire(Seat<L> seat);
 

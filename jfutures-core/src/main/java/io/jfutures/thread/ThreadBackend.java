@@ -2,12 +2,18 @@ package io.jfutures.thread;
 
 import io.jfutures.Action;
 import io.jfutures.BrokenPoolException;
+import io.jfutures.PoolInsights;
+import io.jfutures.Task;
 import io.jfutures.base.Backend;
 import io.jfutures.base.Execution;
+import io.jfutures.base.SlowestTasks;
+import io.jfutures.base.WorkerTimes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Workers are daemon threads: the pool's keep-alive thread, not its workers, holds the JVM while
  * tasks are unfinished. A worker is its tasks' {@link Execution.Stopper}: {@code cancel(true)}
  * interrupts it, and the worker clears that interrupt before its next task.
+ *
+ * <p><b>Insights.</b> Each thread holds a place ({@link WorkerTimes}) that a later thread takes
+ * over once it has exited (virtual threads come and go with the work). A thread reads the clock
+ * once per task, at its end: a task's start is the previous task's end, unless the thread waited
+ * for the queue in between, when it reads the clock as it wakes.
  */
 public final class ThreadBackend implements Backend {
   private final int maxWorkers;
@@ -45,6 +56,9 @@ public final class ThreadBackend implements Backend {
   private final AtomicInteger liveWorkers = new AtomicInteger();
   private final AtomicInteger started = new AtomicInteger();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<WorkerTimes> places = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<WorkerTimes> freePlaces = new ConcurrentLinkedQueue<>();
+  private final SlowestTasks slowest = new SlowestTasks();
   private volatile BrokenPoolException broken;
 
   /**
@@ -83,7 +97,13 @@ public final class ThreadBackend implements Backend {
 
   private void startWorker() {
     String name = namePrefix + "-" + started.getAndIncrement();
-    Worker worker = new Worker();
+    WorkerTimes place = freePlaces.poll();
+    if (place == null) {
+      place = new WorkerTimes(1);
+      places.add(place);
+    }
+    place.starting(name, System.nanoTime());
+    Worker worker = new Worker(place);
     Thread thread =
         virtual
             ? Thread.ofVirtual().name(name).unstarted(worker)
@@ -166,6 +186,16 @@ public final class ThreadBackend implements Backend {
     return (int) Math.min(4096, Math.max(4, 2L * maxWorkers));
   }
 
+  @Override
+  public PoolInsights insights(String pool, Duration elapsed) {
+    long now = System.nanoTime();
+    List<PoolInsights.Worker> workers = new ArrayList<>();
+    for (WorkerTimes place : places) {
+      workers.add(place.snapshot(now, -1));
+    }
+    return new PoolInsights(pool, elapsed, workers, slowest.snapshot());
+  }
+
   /** Breaks the pool: later submits are refused, and every queued task fails with the cause. */
   private void breakPool(Throwable cause) {
     broken =
@@ -183,7 +213,15 @@ public final class ThreadBackend implements Backend {
   }
 
   private final class Worker implements Runnable, Execution.Stopper {
+    private final WorkerTimes place;
     volatile Thread thread;
+
+    /** When, as {@link System#nanoTime}, the task this thread runs next may be said to start. */
+    private long mark;
+
+    Worker(WorkerTimes place) {
+      this.place = place;
+    }
 
     /** Whether this worker has a permit in {@code idle} standing for itself. */
     private boolean countedIdle;
@@ -205,12 +243,16 @@ public final class ThreadBackend implements Backend {
             return;
           }
         }
+        mark = System.nanoTime();
+        place.ready(mark);
         if (virtual) {
           drainThenExit();
         } else {
           serveUntilStopped();
         }
       } finally {
+        place.ended(System.nanoTime());
+        freePlaces.add(place);
         threads.remove(Thread.currentThread());
       }
     }
@@ -221,6 +263,7 @@ public final class ThreadBackend implements Backend {
         if (item == null) {
           markIdle();
           item = takeUninterruptibly();
+          mark = System.nanoTime();
         }
         if (item == stopMarker) {
           if (exitAtStop()) {
@@ -297,10 +340,18 @@ public final class ThreadBackend implements Backend {
       }
       T value = null;
       Throwable failure = null;
+      Task<T> task = execution.task();
       try {
-        value = execution.task().call();
+        value = task.call();
       } catch (Throwable t) {
         failure = t;
+      }
+      long end = System.nanoTime();
+      long took = end - mark;
+      mark = end;
+      place.task(took, execution.weight());
+      if (slowest.qualifies(took)) {
+        slowest.offer(took, thread.getName(), task);
       }
       markIdle();
       if (failure == null) {

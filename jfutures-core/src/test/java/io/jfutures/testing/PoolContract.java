@@ -7,6 +7,7 @@ import io.jfutures.DoneAndPending;
 import io.jfutures.Futures;
 import io.jfutures.MapOptions;
 import io.jfutures.Pool;
+import io.jfutures.PoolInsights;
 import io.jfutures.PoolStats;
 import io.jfutures.ReturnWhen;
 import io.jfutures.TaskFailedException;
@@ -330,6 +331,35 @@ public abstract class PoolContract {
       assertThat(stats.queued()).isZero();
       assertThat(stats.workersStarted()).isPositive();
       assertThat(pool.toString()).isNotBlank();
+    }
+  }
+
+  @Test
+  void insightsCountEveryTaskOnTheWorkerThatRanItAndKeepTheSlowest() {
+    try (Pool pool = newPool(2)) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(pool.submit(() -> 1).result(WAIT)).isEqualTo(1);
+      }
+      List<Integer> inputs = IntStream.range(0, 40).boxed().toList();
+      assertThat(pool.map((Integer n) -> n + 1, inputs).count()).isEqualTo(40);
+      assertThat(pool.submit(new NamedSleep(300)).result(WAIT)).isEqualTo("slept");
+      PoolInsights insights = pool.insights();
+      assertThat(insights.workers()).isNotEmpty();
+      assertThat(insights.workers().stream().mapToLong(PoolInsights.Worker::tasksDone).sum())
+          .as("every task, each map input counted")
+          .isEqualTo(46);
+      assertThat(insights.slowestTasks())
+          .anySatisfy(
+              slow -> {
+                assertThat(slow.task()).isEqualTo("NamedSleep[millis=300]");
+                assertThat(slow.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+                assertThat(insights.workers())
+                    .extracting(PoolInsights.Worker::name)
+                    .contains(slow.worker());
+              });
+      assertThat(insights.busy()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+      assertThat(insights.toString())
+          .contains(insights.pool(), "tasks", "busy", "slowest tasks:", "NamedSleep[millis=300]");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.jfutures.cli.image;
 
+import io.jfutures.Task;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,7 +50,7 @@ public record ImageJob(
     JpegCodec.Choice codec,
     long maxPixels,
     String token)
-    implements Serializable {
+    implements Task<ImageJob.Done>, Serializable {
 
   private static final SecureRandom TOKENS = new SecureRandom();
 
@@ -87,6 +88,17 @@ public record ImageJob(
   public record Done(
       int width, int height, Image.Mode mode, long bytesRead, long bytesWritten, String jpegCodec)
       implements Serializable {}
+
+  @Override
+  public Done call() {
+    return run();
+  }
+
+  /** The input's file name and the filter, as a pool's insights name a slow image. */
+  @Override
+  public String toString() {
+    return Path.of(input).getFileName() + " (" + filter + ")";
+  }
 
   /** Where the output is written before it is renamed into place. */
   public Path partialFile() {
