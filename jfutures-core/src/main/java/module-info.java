@@ -6,6 +6,9 @@
  * cluster back end, which builds its pool from the same parts.
  */
 module io.jfutures {
+  requires java.management;
+  requires jdk.jfr;
+
   exports io.jfutures;
   exports io.jfutures.base to
       io.jfutures.hazelcast;

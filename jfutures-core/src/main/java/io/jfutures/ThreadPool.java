@@ -49,9 +49,9 @@ public final class ThreadPool extends ForwardingPool {
     } else {
       max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
     }
+    String name = "ThreadPool-" + number;
     return new PoolCore(
-        "ThreadPool-" + number,
-        new ThreadBackend(max, builder.virtual, prefix, builder.initializer));
+        name, new ThreadBackend(name, max, builder.virtual, prefix, builder.initializer));
   }
 
   /** Platform threads, at most {@code min(32, processors + 4)}. */

@@ -8,6 +8,7 @@ import io.jfutures.PoolInsights;
 import io.jfutures.PoolStats;
 import io.jfutures.Task;
 import io.jfutures.TaskFuture;
+import io.jfutures.jfr.TaskSubmitted;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,6 +41,12 @@ public final class PoolCore implements Pool {
     this.name = name;
     this.backend = backend;
     this.ledger = new Ledger(name + "-keepalive");
+    ManagedPools.publish(this);
+  }
+
+  /** How the pool is named in messages, thread names and JMX. */
+  public String name() {
+    return name;
   }
 
   @Override
@@ -51,6 +58,13 @@ public final class PoolCore implements Pool {
   <T> Execution<T> enqueue(Task<T> task, int weight) {
     Execution<T> execution = new Execution<>(task, ledger, weight);
     checkOpen();
+    TaskSubmitted event = new TaskSubmitted();
+    if (event.shouldCommit()) {
+      event.pool = name;
+      event.task = SlowestTasks.describe(task);
+      event.inputs = weight;
+      event.commit();
+    }
     ledger.submitted(weight);
     backend.execute(execution);
     if (shutdown && backend.withdraw(execution)) {
@@ -121,6 +135,7 @@ public final class PoolCore implements Pool {
         Thread.currentThread().interrupt();
       }
     }
+    ManagedPools.withdraw(this);
   }
 
   @Override

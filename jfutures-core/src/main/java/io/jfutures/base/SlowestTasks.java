@@ -60,9 +60,10 @@ public final class SlowestTasks {
 
   /**
    * A task's {@code toString}, cut short: a map chunk's as its size and function, a lambda's as the
-   * class that wrote it (its own {@code toString} is a generated name and a hash).
+   * class that wrote it (its own {@code toString} is a generated name and a hash). Tasks are named
+   * so in insights and in flight recordings.
    */
-  static String describe(Task<?> task) {
+  public static String describe(Task<?> task) {
     String text;
     try {
       text =

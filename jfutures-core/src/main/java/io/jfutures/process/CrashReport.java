@@ -4,11 +4,14 @@ import io.jfutures.WorkerCrashedException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -21,6 +24,9 @@ import java.util.List;
  */
 final class CrashReport {
   private static final int TAIL_LINES = 20;
+
+  /** How many fatal error logs the error folder keeps: the newest. */
+  static final int LOGS_KEPT = 20;
 
   private final String worker;
   private final ArrayDeque<String> tail = new ArrayDeque<>();
@@ -70,6 +76,7 @@ final class CrashReport {
       if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
         log = candidate;
         summary = problematicFrame(candidate);
+        pruneLogs(errorFolder, candidate);
       }
     }
     return new WorkerCrashedException.Facts(
@@ -141,6 +148,39 @@ final class CrashReport {
       s.append("; it wrote to its stdout ").append(stray);
     }
     return s.toString();
+  }
+
+  /**
+   * Deletes the oldest fatal error logs in {@code folder} beyond the newest {@value #LOGS_KEPT},
+   * never {@code keep}: crashes that repeat must not fill the user's cache. Only regular files
+   * named as the JVM names its logs are touched, never through a link.
+   */
+  static void pruneLogs(Path folder, Path keep) {
+    List<Path> logs = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "hs_err_pid*.log")) {
+      for (Path entry : entries) {
+        if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && !entry.equals(keep)) {
+          logs.add(entry);
+        }
+      }
+      if (logs.size() < LOGS_KEPT) {
+        return;
+      }
+      logs.sort(
+          Comparator.comparing(
+              (Path p) -> {
+                try {
+                  return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException gone) {
+                  return FileTime.fromMillis(0);
+                }
+              }));
+      for (Path old : logs.subList(0, logs.size() - (LOGS_KEPT - 1))) {
+        Files.deleteIfExists(old);
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // the logs stay; nothing else depends on pruning them
+    }
   }
 
   /** The line after {@code # Problematic frame:} in a fatal error log, or null. */

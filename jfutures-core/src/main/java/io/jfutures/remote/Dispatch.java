@@ -2,6 +2,7 @@ package io.jfutures.remote;
 
 import io.jfutures.base.Execution;
 import io.jfutures.codec.Codec;
+import io.jfutures.jfr.TaskRan;
 import java.io.IOException;
 
 /**
@@ -11,6 +12,9 @@ import java.io.IOException;
  */
 public final class Dispatch {
   final Job job;
+
+  /** Its flight-recorder event, begun as the worker began it; null unless one is recorded. */
+  volatile TaskRan event;
 
   Dispatch(Job job) {
     this.job = job;
@@ -32,6 +36,11 @@ public final class Dispatch {
   /** The worker began it now. */
   public void markStarted(long nanoTime) {
     job.startedAt = nanoTime == 0 ? 1 : nanoTime;
+    TaskRan ran = new TaskRan();
+    if (ran.isEnabled()) {
+      ran.begin();
+      event = ran;
+    }
   }
 
   /** When the worker began it, as {@link System#nanoTime}; 0 if it has not. */

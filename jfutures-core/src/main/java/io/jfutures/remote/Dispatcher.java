@@ -11,6 +11,9 @@ import io.jfutures.base.Execution;
 import io.jfutures.base.SlowestTasks;
 import io.jfutures.base.WorkerTimes;
 import io.jfutures.codec.Codec;
+import io.jfutures.jfr.TaskRan;
+import io.jfutures.jfr.WorkerEnded;
+import io.jfutures.jfr.WorkerStarted;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -262,12 +265,15 @@ public final class Dispatcher<L> implements Backend {
   /** The worker of {@code seat}, which the dispatcher opened, can take tasks. */
   public void ready(Seat<L> seat) {
     List<Runnable> actions;
+    WorkerStarted started;
     lock.lock();
     try {
       seats.markReady(seat);
       long now = System.nanoTime();
       seat.times.ready(now);
       seat.freeSince = now;
+      started = seat.started;
+      seat.started = null;
       anyReady = true;
       failedStartsInARow = 0;
       if (watchdog != null) {
@@ -277,6 +283,7 @@ public final class Dispatcher<L> implements Backend {
     } finally {
       lock.unlock();
     }
+    record(started, seat);
     run(actions);
   }
 
@@ -298,6 +305,8 @@ public final class Dispatcher<L> implements Backend {
     } finally {
       lock.unlock();
     }
+    record(seat.started, seat);
+    seat.started = null;
     run(actions);
     return seat;
   }
@@ -329,6 +338,14 @@ public final class Dispatcher<L> implements Backend {
     run(actions);
     if (task != null && tookNanos > 0) {
       slowest.offer(tookNanos, seat.name(), task);
+    }
+    TaskRan event = dispatch.event;
+    if (task != null && event != null && event.shouldCommit()) {
+      event.pool = settings.poolName();
+      event.worker = seat.name();
+      event.task = SlowestTasks.describe(task);
+      event.inputs = dispatch.job.execution.weight();
+      event.commit();
     }
     return current;
   }
@@ -447,6 +464,7 @@ public final class Dispatcher<L> implements Backend {
    */
   public void ended(Seat<L> seat, Ending ending) {
     List<Runnable> actions;
+    String reason;
     List<Runnable> failures = new ArrayList<>();
     List<Job> stranded = List.of();
     lock.lock();
@@ -456,6 +474,7 @@ public final class Dispatcher<L> implements Backend {
       }
       seat.times.ended(System.nanoTime());
       boolean asked = seat.retiring && ending.clean();
+      reason = endReason(seat, asked);
       if (!seat.ready && !seat.retiring) {
         failedStartsInARow++;
         boolean hopeless =
@@ -486,9 +505,44 @@ public final class Dispatcher<L> implements Backend {
     } finally {
       lock.unlock();
     }
+    WorkerEnded event = new WorkerEnded();
+    if (event.shouldCommit()) {
+      event.pool = settings.poolName();
+      event.worker = seat.name();
+      event.reason = reason;
+      event.details = ending.description();
+      event.commit();
+    }
     run(actions);
     run(failures);
     failAll(stranded);
+  }
+
+  /** Why {@code seat} ended, for the flight recorder; {@code asked} if it left as retired. */
+  private static String endReason(Seat<?> seat, boolean asked) {
+    if (seat.kill != null) {
+      return switch (seat.kill) {
+        case TIMEOUT -> "killed for a task timeout";
+        case CANCEL -> "killed to cancel a task";
+        case MEMORY -> "killed for memory";
+      };
+    }
+    if (asked) {
+      return seat.draining ? "recycled for memory" : "retired";
+    }
+    if (!seat.ready) {
+      return "failed to start";
+    }
+    return seat.joined ? "left" : "crashed";
+  }
+
+  /** Commits {@code started}, the event of {@code seat}'s start, if it is recorded. */
+  private void record(WorkerStarted started, Seat<L> seat) {
+    if (started != null && started.shouldCommit()) {
+      started.pool = settings.poolName();
+      started.worker = seat.name();
+      started.commit();
+    }
   }
 
   /**
@@ -662,6 +716,11 @@ public final class Dispatcher<L> implements Backend {
     }
     seat.times = place;
     place.starting(seat.name(), System.nanoTime());
+    WorkerStarted started = new WorkerStarted();
+    if (started.isEnabled()) {
+      started.begin();
+      seat.started = started;
+    }
   }
 
   // ---- actions, after the lock ----

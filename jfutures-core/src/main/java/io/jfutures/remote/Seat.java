@@ -1,6 +1,7 @@
 package io.jfutures.remote;
 
 import io.jfutures.base.WorkerTimes;
+import io.jfutures.jfr.WorkerStarted;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +47,9 @@ public final class Seat<L> {
 
   /** Since when, as {@link System#nanoTime}, the seat has held nothing; valid once ready. */
   long freeSince;
+
+  /** Its flight-recorder event, begun as it opened; null unless one is recorded. */
+  WorkerStarted started;
 
   Seat(int number, String name, int workers, L link, boolean joined) {
     this.number = number;

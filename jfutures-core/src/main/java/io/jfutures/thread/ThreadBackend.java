@@ -8,6 +8,9 @@ import io.jfutures.base.Backend;
 import io.jfutures.base.Execution;
 import io.jfutures.base.SlowestTasks;
 import io.jfutures.base.WorkerTimes;
+import io.jfutures.jfr.TaskRan;
+import io.jfutures.jfr.WorkerEnded;
+import io.jfutures.jfr.WorkerStarted;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for the queue in between, when it reads the clock as it wakes.
  */
 public final class ThreadBackend implements Backend {
+  private final String poolName;
   private final int maxWorkers;
   private final boolean virtual;
   private final String namePrefix;
@@ -62,10 +66,13 @@ public final class ThreadBackend implements Backend {
   private volatile BrokenPoolException broken;
 
   /**
+   * @param poolName the pool's name, for flight recordings
    * @param maxWorkers the most threads at once; {@code Integer.MAX_VALUE} for unbounded (virtual
    *     threads only)
    */
-  public ThreadBackend(int maxWorkers, boolean virtual, String namePrefix, Action initializer) {
+  public ThreadBackend(
+      String poolName, int maxWorkers, boolean virtual, String namePrefix, Action initializer) {
+    this.poolName = poolName;
     this.maxWorkers = maxWorkers;
     this.virtual = virtual;
     this.namePrefix = namePrefix;
@@ -104,6 +111,7 @@ public final class ThreadBackend implements Backend {
     }
     place.starting(name, System.nanoTime());
     Worker worker = new Worker(place);
+    worker.started.begin();
     Thread thread =
         virtual
             ? Thread.ofVirtual().name(name).unstarted(worker)
@@ -214,6 +222,7 @@ public final class ThreadBackend implements Backend {
 
   private final class Worker implements Runnable, Execution.Stopper {
     private final WorkerTimes place;
+    private final WorkerStarted started = new WorkerStarted();
     volatile Thread thread;
 
     /** When, as {@link System#nanoTime}, the task this thread runs next may be said to start. */
@@ -245,12 +254,24 @@ public final class ThreadBackend implements Backend {
         }
         mark = System.nanoTime();
         place.ready(mark);
+        if (started.shouldCommit()) {
+          started.pool = poolName;
+          started.worker = thread.getName();
+          started.commit();
+        }
         if (virtual) {
           drainThenExit();
         } else {
           serveUntilStopped();
         }
       } finally {
+        WorkerEnded ended = new WorkerEnded();
+        if (ended.shouldCommit()) {
+          ended.pool = poolName;
+          ended.worker = thread.getName();
+          ended.reason = broken != null ? "initializer failed" : "retired";
+          ended.commit();
+        }
         place.ended(System.nanoTime());
         freePlaces.add(place);
         threads.remove(Thread.currentThread());
@@ -341,6 +362,8 @@ public final class ThreadBackend implements Backend {
       T value = null;
       Throwable failure = null;
       Task<T> task = execution.task();
+      TaskRan event = new TaskRan();
+      event.begin();
       try {
         value = task.call();
       } catch (Throwable t) {
@@ -352,6 +375,13 @@ public final class ThreadBackend implements Backend {
       place.task(took, execution.weight());
       if (slowest.qualifies(took)) {
         slowest.offer(took, thread.getName(), task);
+      }
+      if (event.shouldCommit()) {
+        event.pool = poolName;
+        event.worker = thread.getName();
+        event.task = SlowestTasks.describe(task);
+        event.inputs = execution.weight();
+        event.commit();
       }
       markIdle();
       if (failure == null) {

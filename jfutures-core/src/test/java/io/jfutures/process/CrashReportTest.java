@@ -2,6 +2,11 @@ package io.jfutures.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The sentence a dead worker leaves in its tasks' exceptions. */
@@ -53,5 +58,26 @@ class CrashReportTest {
   void whatTheWorkerWroteOnItsStdoutIsAdded() {
     assertThat(describe(new CrashReport("w"), -1, 134, "'# A fatal error'"))
         .isEqualTo("w was killed by signal 6 (SIGABRT); it wrote to its stdout '# A fatal error'");
+  }
+
+  @Test
+  void theErrorFolderKeepsOnlyTheNewestFatalErrorLogs(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    for (int i = 0; i < 30; i++) {
+      Path log = Files.writeString(dir.resolve("hs_err_pid" + (1000 + i) + ".log"), "log " + i);
+      Files.setLastModifiedTime(log, FileTime.fromMillis(1_000_000L * (i + 1)));
+    }
+    Path other = Files.writeString(dir.resolve("worker.jsa"), "not a log");
+    Path justReported = dir.resolve("hs_err_pid1000.log");
+
+    CrashReport.pruneLogs(dir, justReported);
+
+    try (Stream<Path> left = Files.list(dir)) {
+      List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
+      assertThat(names).hasSize(CrashReport.LOGS_KEPT + 1);
+      assertThat(names).contains("hs_err_pid1000.log", "hs_err_pid1029.log", "worker.jsa");
+      assertThat(names).doesNotContain("hs_err_pid1001.log", "hs_err_pid1010.log");
+    }
+    assertThat(other).exists();
   }
 }
