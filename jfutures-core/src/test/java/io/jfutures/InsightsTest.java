@@ -84,6 +84,32 @@ class InsightsTest {
   }
 
   @Test
+  void aSlowTaskAmongManyTrivialOnesStillCountsAndShowsAmongTheSlowest() {
+    try (ThreadPool pool = ThreadPool.create(1)) {
+      List<TaskFuture<?>> futures = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        futures.add(pool.submit(() -> 1));
+      }
+      futures.add(pool.submit(new NamedSleep(200)));
+      for (int i = 0; i < 20_000; i++) {
+        futures.add(pool.submit(() -> 1));
+      }
+      for (TaskFuture<?> f : futures) {
+        f.result(WAIT);
+      }
+      PoolInsights insights = pool.insights();
+      assertThat(insights.workers()).hasSize(1);
+      assertThat(insights.workers().get(0).tasksDone()).isEqualTo(40_001);
+      assertThat(insights.busy()).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+      PoolInsights.SlowTask slowest = insights.slowestTasks().get(0);
+      assertThat(slowest.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+      // Trivial tasks are timed in runs, to cost nothing; a run names its last task.
+      assertThat(slowest.task())
+          .matches("NamedSleep\\[millis=200]|\\d+ tasks in a row, the last .*");
+    }
+  }
+
+  @Test
   void aReplacedWorkerKeepsItsPlaceAndCountsTheRestarts() {
     try (ProcessPool pool = ProcessPool.builder().maxWorkers(1).maxTasksPerWorker(1).build()) {
       List<Long> pids = new ArrayList<>();

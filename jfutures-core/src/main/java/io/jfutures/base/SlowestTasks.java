@@ -28,10 +28,20 @@ public final class SlowestTasks {
 
   /** Keeps {@code task}, which ran {@code nanos} on {@code worker}, if it is among the slowest. */
   public void offer(long nanos, String worker, Task<?> task) {
+    offer(nanos, worker, task, 1);
+  }
+
+  /**
+   * Keeps a run of {@code tasks} tasks that ran back to back for {@code nanos} on {@code worker},
+   * {@code last} the last of them, if it is among the slowest: a worker that times short tasks in
+   * runs knows no more.
+   */
+  public void offer(long nanos, String worker, Task<?> last, int tasks) {
     if (!qualifies(nanos)) {
       return;
     }
-    String text = describe(task);
+    String text =
+        tasks == 1 ? describe(last) : tasks + " tasks in a row, the last " + describe(last);
     synchronized (this) {
       kept.add(new Entry(nanos, worker, text));
       if (kept.size() > PoolInsights.SLOWEST_TASKS) {

@@ -58,7 +58,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Insights.</b> Each seat holds a place ({@link WorkerTimes}) that its replacement inherits;
  * the dispatcher writes it as it moves jobs, under the lock: start-up between open and ready, busy
  * time as the transport measured each answer, and waiting from when a seat was left with nothing
- * (or its task was submitted, if later) to when it was handed the next task.
+ * (or the queue last stopped being empty, if later) to when it was handed the next task. The clock
+ * is read only at those moments, never per task while seats stay busy.
  *
  * @param <L> the transport's handle on one worker
  */
@@ -99,6 +100,10 @@ public final class Dispatcher<L> implements Backend {
   private boolean closing;
   private boolean anyReady;
   private int failedStartsInARow;
+
+  /** Since when, as {@link System#nanoTime}, the queue has not been empty; for insights. */
+  private long queuedSince;
+
   private volatile BrokenPoolException broken;
   private volatile long seatsCrashed;
   private volatile long seatsRecycledForMemory;
@@ -132,6 +137,9 @@ public final class Dispatcher<L> implements Backend {
     lock.lock();
     try {
       if (broken == null) {
+        if (queue.isEmpty()) {
+          queuedSince = System.nanoTime();
+        }
         queue.addLast(job);
         actions = dispatchLocked();
       }
@@ -402,7 +410,7 @@ public final class Dispatcher<L> implements Backend {
       if (job.seat == seat && job.current == dispatch) {
         releaseLocked(job);
         job.startedAt = 0;
-        queue.addFirst(job);
+        requeueLocked(job);
       }
       actions = dispatchLocked();
     } finally {
@@ -620,7 +628,7 @@ public final class Dispatcher<L> implements Backend {
         }
         if (wasEmpty) {
           wasEmpty = false;
-          seat.times.waited(System.nanoTime() - Math.max(seat.freeSince, job.queuedAt));
+          seat.times.waited(System.nanoTime() - Math.max(seat.freeSince, queuedSince));
         }
         job.seat = seat;
         job.current = new Dispatch(job);
@@ -661,10 +669,10 @@ public final class Dispatcher<L> implements Backend {
       Job job, Fate fate, Seat<L> seat, Ending ending, List<Runnable> failures) {
     job.startedAt = 0;
     switch (fate) {
-      case REQUEUE -> queue.addFirst(job);
+      case REQUEUE -> requeueLocked(job);
       case RETRY -> {
         job.retriesUsed++;
-        queue.addFirst(job);
+        requeueLocked(job);
       }
       case CRASHED -> {
         WorkerCrashedException crashed = Fate.crashed(job, ending, settings.retries());
@@ -676,6 +684,14 @@ public final class Dispatcher<L> implements Backend {
       }
       case DROPPED -> {}
     }
+  }
+
+  /** Puts {@code job} back at the front of the queue. */
+  private void requeueLocked(Job job) {
+    if (queue.isEmpty()) {
+      queuedSince = System.nanoTime();
+    }
+    queue.addFirst(job);
   }
 
   private void releaseLocked(Job job) {

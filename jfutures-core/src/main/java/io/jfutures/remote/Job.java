@@ -15,9 +15,6 @@ final class Job {
   /** The class loader that defined the task (a map chunk's function), which can serve its code. */
   final ClassLoader loader;
 
-  /** When it was submitted, as {@link System#nanoTime}: waiting is counted from then at most. */
-  final long queuedAt = System.nanoTime();
-
   boolean begun;
   int retriesUsed;
   Seat<?> seat;

@@ -44,11 +44,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * interrupts it, and the worker clears that interrupt before its next task.
  *
  * <p><b>Insights.</b> Each thread holds a place ({@link WorkerTimes}) that a later thread takes
- * over once it has exited (virtual threads come and go with the work). A thread reads the clock
- * once per task, at its end: a task's start is the previous task's end, unless the thread waited
- * for the queue in between, when it reads the clock as it wakes.
+ * over once it has exited (virtual threads come and go with the work). A thread reads the clock at
+ * the end of a task, and a task starts where the previous one ended, unless the thread waited for
+ * the queue in between, when it reads the clock as it wakes. A clock read costs a few tens of
+ * nanoseconds, as much as a trivial task's whole hand-off, so while tasks are short (under {@value
+ * #SHORT_TASK_NANOS} ns on average) a thread reads it only once per run of up to {@value
+ * #LONGEST_RUN} tasks, and before it waits: busy time stays exact, and a run slow enough to be
+ * among the slowest tasks is kept as a run (and the next tasks are timed one by one).
  */
 public final class ThreadBackend implements Backend {
+  /** Tasks shorter than this on average are timed in runs rather than one by one. */
+  private static final long SHORT_TASK_NANOS = 5_000;
+
+  /** The most tasks one clock read covers. */
+  private static final int LONGEST_RUN = 64;
+
   private final String poolName;
   private final int maxWorkers;
   private final boolean virtual;
@@ -225,8 +235,17 @@ public final class ThreadBackend implements Backend {
     private final WorkerStarted started = new WorkerStarted();
     volatile Thread thread;
 
-    /** When, as {@link System#nanoTime}, the task this thread runs next may be said to start. */
+    /** When, as {@link System#nanoTime}, the current run of tasks began. */
     private long mark;
+
+    /** The tasks run since {@code mark}, the user tasks they stand for, and the last of them. */
+    private int run;
+
+    private int runWeight;
+    private Task<?> lastInRun;
+
+    /** How many tasks the next clock read covers: 1 while tasks are long; up to LONGEST_RUN. */
+    private int stride = 1;
 
     Worker(WorkerTimes place) {
       this.place = place;
@@ -282,6 +301,7 @@ public final class ThreadBackend implements Backend {
       while (true) {
         Object item = queue.poll();
         if (item == null) {
+          endRun();
           markIdle();
           item = takeUninterruptibly();
           mark = System.nanoTime();
@@ -301,6 +321,27 @@ public final class ThreadBackend implements Backend {
     }
 
     /**
+     * Reads the clock and counts the run of tasks since the last read as busy time; a run slow
+     * enough is kept among the slowest tasks. Then sets how many tasks the next read covers.
+     */
+    private void endRun() {
+      if (run == 0) {
+        return;
+      }
+      long end = System.nanoTime();
+      long span = end - mark;
+      mark = end;
+      place.task(span, runWeight);
+      if (slowest.qualifies(span)) {
+        slowest.offer(span, thread.getName(), lastInRun, run);
+      }
+      stride = span < run * SHORT_TASK_NANOS ? Math.min(2 * stride, LONGEST_RUN) : 1;
+      run = 0;
+      runWeight = 0;
+      lastInRun = null;
+    }
+
+    /**
      * Counts this worker idle, unless there is queued work it is about to take: then a permit would
      * only be taken back, and under load that traffic on {@code idle} is contended.
      */
@@ -315,6 +356,7 @@ public final class ThreadBackend implements Backend {
       while (true) {
         Object item = queue.poll();
         if (item == null) {
+          endRun();
           liveWorkers.decrementAndGet();
           if (queue.isEmpty() || !reserveWorker()) {
             return;
@@ -369,12 +411,11 @@ public final class ThreadBackend implements Backend {
       } catch (Throwable t) {
         failure = t;
       }
-      long end = System.nanoTime();
-      long took = end - mark;
-      mark = end;
-      place.task(took, execution.weight());
-      if (slowest.qualifies(took)) {
-        slowest.offer(took, thread.getName(), task);
+      run++;
+      runWeight += execution.weight();
+      lastInRun = task;
+      if (run >= stride) {
+        endRun();
       }
       if (event.shouldCommit()) {
         event.pool = poolName;
