@@ -33,8 +33,8 @@ public final class SlowestTasks {
 
   /**
    * Keeps a run of {@code tasks} tasks that ran back to back for {@code nanos} on {@code worker},
-   * {@code last} the last of them, if it is among the slowest: a worker that times short tasks in
-   * runs knows no more.
+   * {@code last} the last of them (null if unknown), if it is among the slowest: a worker that
+   * times short tasks in runs knows no more.
    */
   public void offer(long nanos, String worker, Task<?> last, int tasks) {
     if (!qualifies(nanos)) {

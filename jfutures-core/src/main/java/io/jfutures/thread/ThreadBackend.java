@@ -238,11 +238,10 @@ public final class ThreadBackend implements Backend {
     /** When, as {@link System#nanoTime}, the current run of tasks began. */
     private long mark;
 
-    /** The tasks run since {@code mark}, the user tasks they stand for, and the last of them. */
+    /** The tasks run since {@code mark}, and the user tasks they stand for. */
     private int run;
 
     private int runWeight;
-    private Task<?> lastInRun;
 
     /** How many tasks the next clock read covers: 1 while tasks are long; up to LONGEST_RUN. */
     private int stride = 1;
@@ -301,7 +300,7 @@ public final class ThreadBackend implements Backend {
       while (true) {
         Object item = queue.poll();
         if (item == null) {
-          endRun();
+          endRun(null);
           markIdle();
           item = takeUninterruptibly();
           mark = System.nanoTime();
@@ -322,9 +321,11 @@ public final class ThreadBackend implements Backend {
 
     /**
      * Reads the clock and counts the run of tasks since the last read as busy time; a run slow
-     * enough is kept among the slowest tasks. Then sets how many tasks the next read covers.
+     * enough is kept among the slowest tasks, by {@code last}, its last task, if known. Then sets
+     * how many tasks the next read covers. (The last task is not kept in a field: a reference
+     * stored into this long-lived object costs a garbage collector's barrier on every task.)
      */
-    private void endRun() {
+    private void endRun(Task<?> last) {
       if (run == 0) {
         return;
       }
@@ -333,12 +334,11 @@ public final class ThreadBackend implements Backend {
       mark = end;
       place.task(span, runWeight);
       if (slowest.qualifies(span)) {
-        slowest.offer(span, thread.getName(), lastInRun, run);
+        slowest.offer(span, thread.getName(), last, run);
       }
       stride = span < run * SHORT_TASK_NANOS ? Math.min(2 * stride, LONGEST_RUN) : 1;
       run = 0;
       runWeight = 0;
-      lastInRun = null;
     }
 
     /**
@@ -356,7 +356,7 @@ public final class ThreadBackend implements Backend {
       while (true) {
         Object item = queue.poll();
         if (item == null) {
-          endRun();
+          endRun(null);
           liveWorkers.decrementAndGet();
           if (queue.isEmpty() || !reserveWorker()) {
             return;
@@ -413,9 +413,8 @@ public final class ThreadBackend implements Backend {
       }
       run++;
       runWeight += execution.weight();
-      lastInRun = task;
-      if (run >= stride) {
-        endRun();
+      if (run >= stride || queue.isEmpty()) {
+        endRun(task);
       }
       if (event.shouldCommit()) {
         event.pool = poolName;
