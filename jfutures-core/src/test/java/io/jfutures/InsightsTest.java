@@ -110,6 +110,33 @@ class InsightsTest {
   }
 
   @Test
+  void everyThreadStillServesAfterASaturatedRunTimedInRuns() throws Exception {
+    try (ThreadPool pool = ThreadPool.create(2)) {
+      for (int round = 0; round < 50; round++) {
+        List<TaskFuture<Integer>> futures = new ArrayList<>(20_000);
+        for (int i = 0; i < 20_000; i++) {
+          futures.add(pool.submit(() -> 1));
+        }
+        for (TaskFuture<Integer> f : futures) {
+          f.result(WAIT);
+        }
+      }
+      CountDownLatch both = new CountDownLatch(2);
+      Task<Boolean> meet =
+          () -> {
+            both.countDown();
+            return both.await(30, java.util.concurrent.TimeUnit.SECONDS);
+          };
+      TaskFuture<Boolean> first = pool.submit(meet);
+      TaskFuture<Boolean> second = pool.submit(meet);
+      assertThat(first.result(WAIT)).as("two threads still serve").isTrue();
+      assertThat(second.result(WAIT)).isTrue();
+      assertThat(pool.insights().workers().stream().mapToLong(PoolInsights.Worker::tasksDone).sum())
+          .isEqualTo(1_000_002);
+    }
+  }
+
+  @Test
   void aReplacedWorkerKeepsItsPlaceAndCountsTheRestarts() {
     try (ProcessPool pool = ProcessPool.builder().maxWorkers(1).maxTasksPerWorker(1).build()) {
       List<Long> pids = new ArrayList<>();

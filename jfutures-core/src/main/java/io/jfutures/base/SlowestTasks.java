@@ -40,8 +40,12 @@ public final class SlowestTasks {
     if (!qualifies(nanos)) {
       return;
     }
-    String text =
-        tasks == 1 ? describe(last) : tasks + " tasks in a row, the last " + describe(last);
+    String text;
+    if (last == null) {
+      text = tasks == 1 ? "a task" : tasks + " tasks in a row";
+    } else {
+      text = tasks == 1 ? describe(last) : tasks + " tasks in a row, the last " + describe(last);
+    }
     synchronized (this) {
       kept.add(new Entry(nanos, worker, text));
       if (kept.size() > PoolInsights.SLOWEST_TASKS) {
