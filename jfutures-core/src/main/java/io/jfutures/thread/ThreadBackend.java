@@ -50,8 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nanoseconds, as much as a trivial task's whole hand-off, so while tasks are short (under {@value
  * #SHORT_TASK_NANOS} ns on average) a thread reads it only once per run of up to {@value
  * #LONGEST_RUN} tasks, and before it waits: busy time stays exact, and a run slow enough to be
- * among the slowest tasks is kept as a run (and the next tasks are timed one by one). The first
- * task after a wait is always timed alone, so that tasks submitted one at a time are each named.
+ * among the slowest tasks is kept as a run (and the next tasks are timed one by one).
  */
 public final class ThreadBackend implements Backend {
   /** Tasks shorter than this on average are timed in runs rather than one by one. */
@@ -231,10 +230,47 @@ public final class ThreadBackend implements Backend {
     }
   }
 
+  /** Padding, so that no other object's fields share a cache line with a RunClock's. */
+  @SuppressWarnings("unused")
+  private static class PaddedBefore {
+    long p0, p1, p2, p3, p4, p5, p6, p7;
+  }
+
+  /** The fields of a {@link RunClock}, laid out after its superclass's padding. */
+  private static class RunFields extends PaddedBefore {
+    /** When, as {@link System#nanoTime}, the current run of tasks began. */
+    long mark;
+
+    /** The tasks run since {@code mark}, and the user tasks they stand for. */
+    int run;
+
+    int runWeight;
+
+    /** How many tasks the next clock read covers: 1 while tasks are long; up to LONGEST_RUN. */
+    int stride = 1;
+  }
+
+  /**
+   * A worker thread's timing of its current run of tasks, written on every task by that thread
+   * alone. Padded on both sides (the JVM lays a superclass's fields first): two workers' state
+   * written per task on one cache line would make the cores take it from each other on every task.
+   */
+  @SuppressWarnings("unused")
+  private static final class RunClock extends RunFields {
+    long q0, q1, q2, q3, q4, q5, q6, q7;
+
+    RunClock(long now) {
+      mark = now;
+    }
+  }
+
   private final class Worker implements Runnable, Execution.Stopper {
     private final WorkerTimes place;
     private final WorkerStarted started = new WorkerStarted();
     volatile Thread thread;
+
+    /** This thread's timing of its runs of tasks; made by the thread itself as it starts. */
+    private RunClock clock;
 
     Worker(WorkerTimes place) {
       this.place = place;
@@ -260,14 +296,18 @@ public final class ThreadBackend implements Backend {
             return;
           }
         }
-        long ready = System.nanoTime();
-        place.ready(ready);
+        clock = new RunClock(System.nanoTime());
+        place.ready(clock.mark);
         if (started.shouldCommit()) {
           started.pool = poolName;
           started.worker = thread.getName();
           started.commit();
         }
-        serve(ready);
+        if (virtual) {
+          drainThenExit();
+        } else {
+          serveUntilStopped();
+        }
       } finally {
         WorkerEnded ended = new WorkerEnded();
         if (ended.shouldCommit()) {
@@ -282,44 +322,19 @@ public final class ThreadBackend implements Backend {
       }
     }
 
-    /**
-     * Takes tasks from the queue and runs them: a platform thread until the pool stops, a virtual
-     * one until the queue is empty. The timing state lives in locals, not fields: written on every
-     * task, fields of two workers' objects (made side by side) would share a cache line.
-     *
-     * @param mark when, as {@link System#nanoTime}, the current run of tasks began
-     */
-    private void serve(long mark) {
-      int run = 0;
-      int runWeight = 0;
-      int stride = 1;
+    private void serveUntilStopped() {
       while (true) {
         Object item = queue.poll();
         if (item == null) {
-          if (run > 0) {
-            long end = System.nanoTime();
-            recordRun(end - mark, run, runWeight, null);
-            run = 0;
-            runWeight = 0;
-          }
-          stride = 1;
-          if (virtual) {
-            liveWorkers.decrementAndGet();
-            if (queue.isEmpty() || !reserveWorker()) {
-              return;
-            }
-            mark = System.nanoTime();
-            continue;
-          }
+          endRun(null);
+          clock.stride = 1;
           markIdle();
           item = takeUninterruptibly();
-          mark = System.nanoTime();
+          clock.mark = System.nanoTime();
         }
         if (item == stopMarker) {
           if (exitAtStop()) {
-            if (run > 0) {
-              recordRun(System.nanoTime() - mark, run, runWeight, null);
-            }
+            endRun(null);
             return;
           }
           continue;
@@ -328,64 +343,32 @@ public final class ThreadBackend implements Backend {
           countedIdle = false;
           idle.tryAcquire();
         }
-        Execution<?> execution = (Execution<?>) item;
-        if (!execution.begin(this)) {
-          continue;
-        }
-        Task<?> task = execution.task();
-        TaskRan event = new TaskRan();
-        event.begin();
-        Object value = null;
-        Throwable failure = null;
-        try {
-          value = task.call();
-        } catch (Throwable t) {
-          failure = t;
-        }
-        run++;
-        runWeight += execution.weight();
-        if (run >= stride || queue.isEmpty()) {
-          long end = System.nanoTime();
-          long span = end - mark;
-          recordRun(span, run, runWeight, task);
-          stride = span < run * SHORT_TASK_NANOS ? Math.min(2 * stride, LONGEST_RUN) : 1;
-          mark = end;
-          run = 0;
-          runWeight = 0;
-        }
-        if (event.shouldCommit()) {
-          event.pool = poolName;
-          event.worker = thread.getName();
-          event.task = SlowestTasks.describe(task);
-          event.inputs = execution.weight();
-          event.commit();
-        }
-        markIdle();
-        complete(execution, value, failure);
-        execution.awaitStopped();
-        Thread.interrupted();
-      }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void complete(Execution<T> execution, Object value, Throwable failure) {
-      if (failure == null) {
-        execution.complete((T) value);
-      } else {
-        execution.completeExceptionally(failure);
+        runOne((Execution<?>) item);
       }
     }
 
     /**
-     * Counts a run of {@code tasks} tasks, {@code weight} user tasks, that took {@code span} as
-     * busy time; keeps it among the slowest tasks, by {@code last}, its last task if known, if it
-     * is slow enough.
+     * Reads the clock and counts the run of tasks since the last read as busy time; a run slow
+     * enough is kept among the slowest tasks, by {@code last}, its last task, if known. Then sets
+     * how many tasks the next read covers. (The last task is not kept in a field: a reference
+     * stored into this long-lived object costs a garbage collector's barrier on every task.)
      */
-    private void recordRun(long span, int tasks, int weight, Task<?> last) {
-      place.task(span, weight);
-      if (slowest.qualifies(span)) {
-        slowest.offer(span, thread.getName(), last, tasks);
+    private void endRun(Task<?> last) {
+      RunClock c = clock;
+      int run = c.run;
+      if (run == 0) {
+        return;
       }
+      long end = System.nanoTime();
+      long span = end - c.mark;
+      c.mark = end;
+      place.task(span, c.runWeight);
+      if (slowest.qualifies(span)) {
+        slowest.offer(span, thread.getName(), last, run);
+      }
+      c.stride = span < run * SHORT_TASK_NANOS ? Math.min(2 * c.stride, LONGEST_RUN) : 1;
+      c.run = 0;
+      c.runWeight = 0;
     }
 
     /**
@@ -396,6 +379,27 @@ public final class ThreadBackend implements Backend {
       if (!virtual && !countedIdle && queue.isEmpty()) {
         countedIdle = true;
         idle.release();
+      }
+    }
+
+    private void drainThenExit() {
+      while (true) {
+        Object item = queue.poll();
+        if (item == null) {
+          endRun(null);
+          liveWorkers.decrementAndGet();
+          if (queue.isEmpty() || !reserveWorker()) {
+            return;
+          }
+          continue;
+        }
+        if (item == stopMarker) {
+          if (exitAtStop()) {
+            return;
+          }
+          continue;
+        }
+        runOne((Execution<?>) item);
       }
     }
 
@@ -421,6 +425,43 @@ public final class ThreadBackend implements Backend {
           // Only cancel(true) interrupts a worker, and only while it runs that task.
         }
       }
+    }
+
+    private <T> void runOne(Execution<T> execution) {
+      if (!execution.begin(this)) {
+        return;
+      }
+      T value = null;
+      Throwable failure = null;
+      Task<T> task = execution.task();
+      TaskRan event = new TaskRan();
+      event.begin();
+      try {
+        value = task.call();
+      } catch (Throwable t) {
+        failure = t;
+      }
+      RunClock c = clock;
+      c.run++;
+      c.runWeight += execution.weight();
+      if (c.run >= c.stride || queue.isEmpty()) {
+        endRun(task);
+      }
+      if (event.shouldCommit()) {
+        event.pool = poolName;
+        event.worker = thread.getName();
+        event.task = SlowestTasks.describe(task);
+        event.inputs = execution.weight();
+        event.commit();
+      }
+      markIdle();
+      if (failure == null) {
+        execution.complete(value);
+      } else {
+        execution.completeExceptionally(failure);
+      }
+      execution.awaitStopped();
+      Thread.interrupted();
     }
   }
 }
