@@ -112,6 +112,9 @@ class ImagesCommandTest {
     assertThat(run.out()).contains(summary, "start-up", "busy", "waiting", "idle", "restarts");
     assertThat(run.out().indexOf("slowest tasks:")).isGreaterThan(run.out().indexOf(summary));
     assertThat(run.out()).contains("photo.jpg (CONTOUR)", "photo-gray.jpg (CONTOUR)");
+    if (pool.equals("process") && Files.isReadable(Path.of("/proc/self/statm"))) {
+      assertThat(run.out()).as("each worker's memory as it was retired").contains(" MiB ");
+    }
     assertThat(jfutures("images", dir.resolve("in").toString(), "--out", out.toString()).out())
         .as("without --insights")
         .doesNotContain("slowest tasks:");

@@ -44,6 +44,7 @@ public final class WorkerTimes {
   private volatile long startingSince;
   private volatile long aliveSince;
   private volatile int workers;
+  private volatile long lastResidentMemory = -1;
 
   /** A place for workers that each run {@code threads} tasks at once. */
   public WorkerTimes(int threads) {
@@ -99,11 +100,19 @@ public final class WorkerTimes {
     }
   }
 
+  /** The worker's resident memory was {@code bytes} as it was retired; shown once it is gone. */
+  public void lastMeasured(long bytes) {
+    if (bytes >= 0) {
+      lastResidentMemory = bytes;
+    }
+  }
+
   /**
    * The totals as of {@code now}, with {@code residentMemory} in bytes (-1 if unknown) for the
-   * worker that holds the place.
+   * worker that holds the place; where none does, the memory of the last one as it was retired.
    */
   public PoolInsights.Worker snapshot(long now, long residentMemory) {
+    long memory = residentMemory >= 0 ? residentMemory : lastResidentMemory;
     long busy = (long) BUSY.getOpaque(this);
     long waiting = waitingNanos;
     long alive = aliveSince;
@@ -119,7 +128,7 @@ public final class WorkerTimes {
         Duration.ofNanos(busy),
         Duration.ofNanos(waiting),
         Duration.ofNanos(idle),
-        residentMemory < 0 ? OptionalLong.empty() : OptionalLong.of(residentMemory),
+        memory < 0 ? OptionalLong.empty() : OptionalLong.of(memory),
         Math.max(0, workers - 1));
   }
 }

@@ -654,7 +654,11 @@ public final class Dispatcher<L> implements Backend {
           && seat.held.isEmpty()
           && (winding || seat.draining || seats.spent(seat))) {
         seat.retiring = true;
-        actions.add(() -> transport.retire(seat));
+        actions.add(
+            () -> {
+              seat.times.lastMeasured(transport.residentMemory(seat));
+              transport.retire(seat);
+            });
       }
     }
     if (winding && seats.isEmpty() && !closing) {
