@@ -22,7 +22,6 @@ import javax.management.ObjectName;
  * <p>All state is guarded by the class's monitor; registering happens outside it.
  */
 final class ManagedPools {
-  private static final System.Logger LOG = System.getLogger(ManagedPools.class.getName());
   private static final long LOOK_EVERY_MILLIS = 1_000;
 
   /**
@@ -70,7 +69,7 @@ final class ManagedPools {
       } catch (InstanceNotFoundException gone) {
         // someone else unregistered it
       } catch (JMException e) {
-        LOG.log(Level.DEBUG, "could not unregister " + name, e);
+        log(Level.DEBUG, "could not unregister " + name, e);
       }
     }
   }
@@ -129,9 +128,14 @@ final class ManagedPools {
       } catch (InstanceAlreadyExistsException taken) {
         // try the next number
       } catch (JMException | RuntimeException e) {
-        LOG.log(Level.DEBUG, "could not register " + label + " with JMX", e);
+        log(Level.DEBUG, "could not register " + label + " with JMX", e);
         return;
       }
     }
+  }
+
+  /** Reports what JMX refused; the logger is looked up only then, off a pool's creation. */
+  private static void log(Level level, String message, Throwable cause) {
+    System.getLogger(ManagedPools.class.getName()).log(level, message, cause);
   }
 }

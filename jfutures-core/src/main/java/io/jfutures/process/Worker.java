@@ -85,8 +85,8 @@ final class Worker {
           seat, Ending.exited(-1, seat.name() + ": the worker process could not be started: " + e));
       return;
     }
+    memory = ResidentMemory.of(process.pid());
     if (transport.memoryLimit > 0) {
-      memory = ResidentMemory.of(process.pid());
       transport.watch(this);
     }
     out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
@@ -241,19 +241,7 @@ final class Worker {
   long measure() {
     ResidentMemory reader = memory;
     if (reader == null) {
-      Process started = process;
-      if (started == null || !started.isAlive()) {
-        return -1;
-      }
-      synchronized (this) {
-        if (memory == null) {
-          memory = ResidentMemory.of(started.pid());
-        }
-        reader = memory;
-      }
-      if (reader == null) {
-        return -1;
-      }
+      return -1;
     }
     long bytes;
     synchronized (reader) {
@@ -402,10 +390,7 @@ final class Worker {
     }
     inFlight.clear();
     transport.unwatch(this);
-    ResidentMemory reader;
-    synchronized (this) {
-      reader = memory;
-    }
+    ResidentMemory reader = memory;
     if (reader != null) {
       synchronized (reader) {
         reader.close();

@@ -49,8 +49,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the queue in between, when it reads the clock as it wakes. A clock read costs a few tens of
  * nanoseconds, as much as a trivial task's whole hand-off, so while tasks are short (under {@value
  * #SHORT_TASK_NANOS} ns on average) a thread reads it only once per run of up to {@value
- * #LONGEST_RUN} tasks, and before it waits: busy time stays exact, and a run slow enough to be
- * among the slowest tasks is kept as a run (and the next tasks are timed one by one).
+ * #LONGEST_RUN} tasks, and whenever it finds the queue empty: busy time stays exact, counts are
+ * exact once a task's future completes, a task submitted alone is timed and named alone, and a run
+ * slow enough to be among the slowest tasks is kept as a run (and the next tasks are timed one by
+ * one). The counters are written on every task, so each thread keeps them in a padded {@code
+ * RunClock} of its own.
  */
 public final class ThreadBackend implements Backend {
   /** Tasks shorter than this on average are timed in runs rather than one by one. */
