@@ -21,10 +21,13 @@ public final class ImagePipelineFigures {
     byte[] data = Files.readAllBytes(Path.of(args[0]));
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     for (JpegCodec.Choice choice :
-        new JpegCodec.Choice[] {JpegCodec.Choice.TURBOJPEG, JpegCodec.Choice.IMAGEIO}) {
+        new JpegCodec.Choice[] {
+          JpegCodec.Choice.TURBOJPEG, JpegCodec.Choice.LIBJPEG, JpegCodec.Choice.IMAGEIO
+        }) {
       JpegCodec codec;
       try {
-        codec = JpegCodec.of(choice);
+        // This program is the isolated process: a fatal libjpeg error ends only it.
+        codec = JpegCodec.of(choice, true);
       } catch (RuntimeException missing) {
         System.out.println(choice + ": " + missing.getMessage());
         continue;

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -254,20 +256,26 @@ final class BenchCommand implements Callable<Integer> {
     Path scratch = Files.createTempDirectory("jfutures-bench");
     try {
       List<ImageJob> jobs = new ArrayList<>();
+      List<ImageJob> isolated = new ArrayList<>();
       for (Path file : files) {
-        jobs.add(
-            ImageJob.of(
-                file.toAbsolutePath().toString(),
-                scratch.resolve(file.getFileName()).toString(),
-                Filter.CONTOUR,
-                null,
-                75,
-                JpegCodec.Choice.AUTO,
-                ImageFiles.DEFAULT_MAX_PIXELS));
+        for (boolean inWorker : new boolean[] {false, true}) {
+          (inWorker ? isolated : jobs)
+              .add(
+                  ImageJob.of(
+                      file.toAbsolutePath().toString(),
+                      scratch.resolve(file.getFileName()).toString(),
+                      Filter.CONTOUR,
+                      null,
+                      75,
+                      JpegCodec.Choice.AUTO,
+                      ImageFiles.DEFAULT_MAX_PIXELS,
+                      inWorker));
+        }
       }
+      Set<String> codecs = new TreeSet<>();
       long t = System.nanoTime();
       for (ImageJob job : jobs) {
-        job.run();
+        codecs.add(job.run().jpegCodec() + " in this JVM");
       }
       double sequential = seconds(t);
       t = System.nanoTime();
@@ -277,18 +285,18 @@ final class BenchCommand implements Callable<Integer> {
               .jvmOptions("--enable-native-access=ALL-UNNAMED")
               .build()) {
         List<TaskFuture<ImageJob.Done>> futures = new ArrayList<>();
-        for (ImageJob job : jobs) {
-          futures.add(pool.submit(job::run));
+        for (ImageJob job : isolated) {
+          futures.add(pool.submit(job));
         }
         for (TaskFuture<ImageJob.Done> future : futures) {
-          future.result();
+          codecs.add(future.result().jpegCodec() + " in the workers");
         }
       }
       return new Row(
           "CONTOUR on " + files.size() + " photos in " + photos + ", ProcessPool(" + workers + ")",
           sequential,
           seconds(t),
-          "codec: " + JpegCodec.of(JpegCodec.Choice.AUTO).name());
+          "codec: " + String.join(", ", codecs));
     } finally {
       try (Stream<Path> left = Files.walk(scratch)) {
         left.sorted(Comparator.reverseOrder()).forEach(BenchCommand::delete);

@@ -9,6 +9,7 @@ import io.jfutures.TaskTimeoutException;
 import io.jfutures.WorkerCrashedException;
 import io.jfutures.cli.image.ImageException;
 import io.jfutures.cli.image.ImageJob;
+import io.jfutures.cli.image.LibJpeg;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -279,8 +280,8 @@ final class ImageRun {
       if (cause instanceof TaskTimeoutException) {
         return tookTooLong("its worker was stopped");
       }
-      if (cause instanceof WorkerCrashedException) {
-        return cause.getMessage();
+      if (cause instanceof WorkerCrashedException crash) {
+        return crashReason(crash);
       }
       cause = cause.getCause();
     }
@@ -292,5 +293,20 @@ final class ImageRun {
     return "failed unexpectedly"
         + (message == null || message.isBlank() ? "" : ": " + message)
         + " (please report this)";
+  }
+
+  /**
+   * What a worker's crash means for its image: a fatal libjpeg error, which ends the worker by
+   * design, is the image's fault and said so; anything else is the crash's own description.
+   */
+  static String crashReason(WorkerCrashedException crash) {
+    for (String line : crash.stderrTail()) {
+      if (line.startsWith(LibJpeg.FATAL_PREFIX)) {
+        return "not a readable JPEG: libjpeg stopped on it ("
+            + line.substring(LibJpeg.FATAL_PREFIX.length())
+            + "), which ended its worker; the pool started another";
+      }
+    }
+    return crash.getMessage();
   }
 }

@@ -8,6 +8,7 @@ import io.jfutures.cli.image.ImageFiles;
 import io.jfutures.cli.image.ImageIoJpeg;
 import io.jfutures.cli.image.ImageJob;
 import io.jfutures.cli.image.JpegCodec;
+import io.jfutures.cli.image.LibJpeg;
 import io.jfutures.cli.image.TurboJpeg;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -159,11 +160,13 @@ final class ImagesCommand implements Callable<Integer> {
 
   @Option(
       names = "--codec",
-      paramLabel = "auto|turbojpeg|imageio",
+      paramLabel = "auto|turbojpeg|libjpeg|imageio",
       defaultValue = "auto",
       description =
-          "JPEG codec: the system's libjpeg-turbo (fast, Pillow's own), the JDK's ImageIO (needs"
-              + " nothing installed), or auto: the first when present (default: ${DEFAULT-VALUE}).")
+          "JPEG codec: the system's libjpeg-turbo (fast, Pillow's own) through libturbojpeg, the"
+              + " same through libjpeg.so.62 (process pool only), the JDK's ImageIO (needs nothing"
+              + " installed), or auto: the first of these the system has (default:"
+              + " ${DEFAULT-VALUE}).")
   JpegCodec.Choice codec;
 
   static final class FilterName implements CommandLine.ITypeConverter<Filter> {
@@ -225,6 +228,12 @@ final class ImagesCommand implements Callable<Integer> {
     if (codec == JpegCodec.Choice.TURBOJPEG && TurboJpeg.libraryProblem() != null) {
       throw usage("--codec turbojpeg: " + TurboJpeg.libraryProblem());
     }
+    if (codec == JpegCodec.Choice.LIBJPEG && pool != PoolKind.PROCESS) {
+      throw usage("--codec libjpeg: " + JpegCodec.LIBJPEG_NEEDS_PROCESS);
+    }
+    if (codec == JpegCodec.Choice.LIBJPEG && LibJpeg.libraryProblem() != null) {
+      throw usage("--codec libjpeg: " + LibJpeg.libraryProblem());
+    }
     try {
       Files.createDirectories(out);
     } catch (FileAlreadyExistsException e) {
@@ -255,7 +264,14 @@ final class ImagesCommand implements Callable<Integer> {
             forced,
             (input, output) ->
                 ImageJob.of(
-                    input.toString(), output.toString(), filter, forced, quality, codec, maxPixels),
+                    input.toString(),
+                    output.toString(),
+                    filter,
+                    forced,
+                    quality,
+                    codec,
+                    maxPixels,
+                    pool == PoolKind.PROCESS),
             (input, problem) -> {
               failures.add(input + ": " + problem);
               err.println(printable("jfutures: " + input + ": " + problem));
@@ -291,9 +307,12 @@ final class ImagesCommand implements Callable<Integer> {
     if (!quiet) {
       if (codec == JpegCodec.Choice.AUTO && result.jpegCodecs().contains(ImageIoJpeg.NAME)) {
         String problem = TurboJpeg.libraryProblem();
+        if (pool == PoolKind.PROCESS && LibJpeg.libraryProblem() != null) {
+          problem = LibJpeg.libraryProblem() + "; " + problem;
+        }
         err.println(
             "jfutures: note: "
-                + (problem != null ? problem : "libturbojpeg could not be used by the workers.")
+                + (problem != null ? problem : "libjpeg-turbo could not be used by the workers.")
                 + " JPEGs went through the JDK's slower codec.");
         err.flush();
       }
@@ -325,9 +344,11 @@ final class ImagesCommand implements Callable<Integer> {
     return switch (pool) {
       case PROCESS -> {
         List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
-        String library = System.getProperty(TurboJpeg.LIBRARY_PROPERTY);
-        if (library != null) {
-          options.add("-D" + TurboJpeg.LIBRARY_PROPERTY + "=" + library);
+        for (String property : List.of(TurboJpeg.LIBRARY_PROPERTY, LibJpeg.LIBRARY_PROPERTY)) {
+          String library = System.getProperty(property);
+          if (library != null) {
+            options.add("-D" + property + "=" + library);
+          }
         }
         ProcessPool.Builder builder =
             ProcessPool.builder().maxWorkers(size).jvmOptions(options.toArray(String[]::new));

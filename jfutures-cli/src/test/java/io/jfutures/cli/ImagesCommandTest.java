@@ -6,6 +6,7 @@ import io.jfutures.cli.image.Filter;
 import io.jfutures.cli.image.Image;
 import io.jfutures.cli.image.ImageFiles;
 import io.jfutures.cli.image.JpegCodec;
+import io.jfutures.cli.image.LibJpeg;
 import io.jfutures.cli.image.TurboJpeg;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code jfutures images} run in this JVM, as a user runs it, with real worker JVMs. */
@@ -46,7 +48,7 @@ class ImagesCommandTest {
   }
 
   static Image decode(byte[] data) {
-    return ImageFiles.decode(data, JpegCodec.of(JpegCodec.Choice.AUTO));
+    return ImageFiles.decode(data, JpegCodec.of(JpegCodec.Choice.AUTO, false));
   }
 
   static Image decode(Path file) throws IOException {
@@ -288,20 +290,29 @@ class ImagesCommandTest {
   }
 
   /**
-   * Without libturbojpeg (here: told to load a library that does not exist) both pools fall back to
-   * ImageIO, give the same pixels, and say how to get the speed. In a JVM of its own, since a JVM
-   * looks the library up once.
+   * A fresh machine: without libturbojpeg (here: told to load a library that does not exist) a
+   * process pool's workers take libjpeg-turbo's classic API, which Debian's Java brings, and a
+   * thread pool, which must not use it, takes ImageIO; without either library both take ImageIO and
+   * say how to get the speed. The pixels are Pillow's throughout. In a JVM of its own, since a JVM
+   * looks the libraries up once.
    */
-  @ParameterizedTest
-  @ValueSource(strings = {"process", "thread"})
-  void withoutLibjpegTurboTheJdksCodecTakesOverAndTheToolSaysHowToGetTheSpeed(String pool)
+  @ParameterizedTest(name = "{0} pool, libjpeg.so.62 there: {1}")
+  @CsvSource({"process, true", "thread, true", "process, false", "thread, false"})
+  void withoutLibturbojpegTheClassicLibraryOrTheJdksCodecTakesOver(String pool, boolean classic)
       throws Exception {
+    if (classic) {
+      ImageFixtures.assumeLibjpeg();
+    }
     copy("photo.jpg", "in/photo.jpg");
     Path out = dir.resolve("out");
     Process process =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-D" + TurboJpeg.LIBRARY_PROPERTY + "=libjfutures-no-such-library.so",
+                "-D"
+                    + LibJpeg.LIBRARY_PROPERTY
+                    + "="
+                    + (classic ? "libjpeg.so.62" : "libjfutures-no-such-libjpeg.so"),
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -322,13 +333,55 @@ class ImagesCommandTest {
 
     assertThat(process.exitValue()).as(stderr).isZero();
     // One image: one worker, whatever --workers says.
-    assertThat(stdout).contains("Filtered 1 of 1 images").contains("1 workers, ImageIO)");
-    assertThat(stderr)
-        .contains("libturbojpeg not found (looked for libjfutures-no-such-library.so)")
-        .contains("apt-get install libturbojpeg0")
-        .contains("JPEGs went through the JDK's slower codec");
+    if (classic && pool.equals("process")) {
+      assertThat(stdout).contains("Filtered 1 of 1 images").contains("1 workers, libjpeg)");
+      assertThat(stderr).doesNotContain("slower codec");
+    } else {
+      assertThat(stdout).contains("Filtered 1 of 1 images").contains("1 workers, ImageIO)");
+      assertThat(stderr)
+          .contains("libturbojpeg not found (looked for libjfutures-no-such-library.so)")
+          .contains("apt-get install libturbojpeg0")
+          .contains("JPEGs went through the JDK's slower codec");
+      if (pool.equals("process")) {
+        assertThat(stderr)
+            .contains("libjpeg not found (looked for libjfutures-no-such-libjpeg.so)");
+      }
+    }
     assertThat(decode(out.resolve("photo.jpg")).samples())
         .isEqualTo(decode(fixture("photo-contour.jpg")).samples());
+  }
+
+  /** The classic library writes the very bytes libturbojpeg writes, for every sample photo. */
+  @Test
+  void theClassicLibraryWritesTheSameFilesAsLibturbojpeg() throws IOException {
+    ImageFixtures.assumeLibturbojpeg();
+    ImageFixtures.assumeLibjpeg();
+    Path in = ImageFixtures.samplePhotos();
+    Run classic =
+        jfutures(
+            "images", in.toString(), "--out", dir.resolve("a").toString(), "--codec", "libjpeg");
+    Run turbo =
+        jfutures(
+            "images", in.toString(), "--out", dir.resolve("b").toString(), "--codec", "turbojpeg");
+
+    assertThat(classic.code()).as(classic.err()).isZero();
+    assertThat(turbo.code()).as(turbo.err()).isZero();
+    assertThat(classic.out()).contains(" workers, libjpeg)");
+    List<String> names = names(dir.resolve("a"));
+    assertThat(names).hasSizeGreaterThan(5).isEqualTo(names(dir.resolve("b")));
+    for (String name : names) {
+      assertThat(Files.readAllBytes(dir.resolve("a").resolve(name)))
+          .as(name)
+          .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(name)));
+    }
+  }
+
+  @Test
+  void theClassicLibraryIsRefusedOnAThreadPool() {
+    String in = dir.toString();
+    assertUsage(
+        jfutures("images", in, "--out", in + "/o", "--codec", "libjpeg", "--pool", "thread"),
+        "--codec libjpeg: the libjpeg codec needs --pool process");
   }
 
   @Test

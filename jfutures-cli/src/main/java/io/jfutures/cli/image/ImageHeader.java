@@ -113,7 +113,7 @@ record ImageHeader(long width, long height, int scans) {
   }
 
   /** The index of the next marker's 0xFF at or after {@code at} in entropy-coded data. */
-  private static int nextMarker(byte[] jpeg, int at) {
+  static int nextMarker(byte[] jpeg, int at) {
     for (int i = at; i + 1 < jpeg.length; i++) {
       if ((jpeg[i] & 0xff) == 0xFF) {
         int next = jpeg[i + 1] & 0xff;

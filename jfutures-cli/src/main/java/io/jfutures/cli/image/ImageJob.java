@@ -40,6 +40,8 @@ import java.util.Objects;
  * @param maxPixels the most pixels an image may declare, as Pillow's {@code MAX_IMAGE_PIXELS}; 0
  *     for no limit
  * @param token the random part of the partial file's name
+ * @param isolated whether the job runs in a process pool's worker, where a native codec's fatal
+ *     error ends only that worker (see {@link JpegCodec#of(JpegCodec.Choice, boolean)})
  */
 public record ImageJob(
     String input,
@@ -49,7 +51,8 @@ public record ImageJob(
     int quality,
     JpegCodec.Choice codec,
     long maxPixels,
-    String token)
+    String token,
+    boolean isolated)
     implements Task<ImageJob.Done>, Serializable {
 
   private static final SecureRandom TOKENS = new SecureRandom();
@@ -72,11 +75,20 @@ public record ImageJob(
       ImageFiles.Format format,
       int quality,
       JpegCodec.Choice codec,
-      long maxPixels) {
+      long maxPixels,
+      boolean isolated) {
     byte[] random = new byte[12];
     TOKENS.nextBytes(random);
     return new ImageJob(
-        input, output, filter, format, quality, codec, maxPixels, HexFormat.of().formatHex(random));
+        input,
+        output,
+        filter,
+        format,
+        quality,
+        codec,
+        maxPixels,
+        HexFormat.of().formatHex(random),
+        isolated);
   }
 
   /**
@@ -121,7 +133,7 @@ public record ImageJob(
             : ImageFiles.Format.ofFileName(Path.of(output).getFileName().toString()).orElse(source);
     JpegCodec jpeg =
         source == ImageFiles.Format.JPEG || target == ImageFiles.Format.JPEG
-            ? JpegCodec.of(codec)
+            ? JpegCodec.of(codec, isolated)
             : null;
     Image image = ImageFiles.decode(data, jpeg, maxPixels);
     Image filtered = filter.apply(image);
