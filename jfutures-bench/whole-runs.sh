@@ -1,17 +1,28 @@
 # Sourced by images-figures.sh, images-ab.sh and figures-ab.sh: what they need to time whole
 # processes side by side. Each sets $work, a scratch folder, before calling these.
 
-# Copies each of five 2560x1600 sample photographs $2 times into folder $1; sets $count.
+# Copies each of five 2560x1600 sample photographs $2 times into folder $1; sets $count. With $3
+# "mixed", every other copy is the photograph re-saved as a progressive JPEG (quality 90) by Pillow,
+# as cameras' and the web's photos often are; progressive files are where codecs differ most.
 copy_photos() {
-  local photo i
+  local photo i source
   mkdir -p "$1"
   count=0
   for photo in Aqua Garden LadyBird TwoWings YellowFlower; do
+    if [ "${3:-baseline}" = mixed ]; then
+      /usr/bin/python3 -c 'import sys; from PIL import Image; Image.open(sys.argv[1]).save(sys.argv[2], quality=90, progressive=True)' \
+        "samples/photos/$photo.jpg" "$1/.$photo-progressive.jpg"
+    fi
     for i in $(seq 1 "$2"); do
-      cp "samples/photos/$photo.jpg" "$1/$photo-$i.jpg"
+      source="samples/photos/$photo.jpg"
+      if [ "${3:-baseline}" = mixed ] && [ $((i % 2)) = 0 ]; then
+        source="$1/.$photo-progressive.jpg"
+      fi
+      cp "$source" "$1/$photo-$i.jpg"
       count=$((count + 1))
     done
   done
+  rm -f "$1"/.*-progressive.jpg
 }
 
 # Runs the command with an empty $work/out and prints its wall time in seconds; if it fails, shows

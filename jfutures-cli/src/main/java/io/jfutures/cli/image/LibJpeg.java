@@ -373,23 +373,29 @@ public final class LibJpeg implements JpegCodec {
         }
         int stride = width * mode.bands();
         byte[] pixels = new byte[Image.sampleCount(width, height, mode)];
-        MemorySegment buffer = arena.allocate(pixels.length);
-        MemorySegment rows = rowPointers(arena, buffer, height, stride);
+        int bandRows = band(stride, height);
+        MemorySegment band = arena.allocate((long) stride * bandRows);
+        MemorySegment rows = rowPointers(arena, band, bandRows, stride);
         int row;
         while ((row = cinfo.get(INT, D_OUTPUT_SCANLINE)) < height) {
-          int read =
-              (int)
-                  readScanlines.invokeExact(
-                      cinfo, rows.asSlice(row * POINTER.byteSize()), height - row);
-          if (read == 0) {
-            throw new ImageException("libjpeg stopped before the image's last row");
+          int wanted = Math.min(bandRows, height - row);
+          int filled = 0;
+          while (filled < wanted) {
+            int read =
+                (int)
+                    readScanlines.invokeExact(
+                        cinfo, rows.asSlice(filled * POINTER.byteSize()), wanted - filled);
+            if (read == 0) {
+              throw new ImageException("libjpeg stopped before the image's last row");
+            }
+            filled += read;
           }
+          MemorySegment.copy(band, ValueLayout.JAVA_BYTE, 0, pixels, row * stride, filled * stride);
         }
         ignored = (int) finishDecompress.invokeExact(cinfo);
         if (cinfo.get(LONG, CINFO_CLIENT_DATA) != 0) {
           throw new ImageException(ImageFiles.TRUNCATED_MESSAGE + " (" + TRUNCATION_TEXT + ")");
         }
-        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, pixels, 0, pixels.length);
         return new Image(width, height, mode, pixels);
       } finally {
         destroyDecompress.invokeExact(cinfo);
@@ -431,18 +437,25 @@ public final class LibJpeg implements JpegCodec {
         cinfo.set(INT, C_DCT_METHOD, JDCT_ISLOW);
         startCompress.invokeExact(cinfo, 1);
         byte[] samples = image.samples();
-        MemorySegment pixels = arena.allocate(samples.length);
-        MemorySegment.copy(samples, 0, pixels, ValueLayout.JAVA_BYTE, 0, samples.length);
         int height = image.height();
-        MemorySegment rows = rowPointers(arena, pixels, height, image.stride());
+        int stride = image.stride();
+        int bandRows = band(stride, height);
+        MemorySegment band = arena.allocate((long) stride * bandRows);
+        MemorySegment rows = rowPointers(arena, band, bandRows, stride);
         int row;
         while ((row = cinfo.get(INT, C_NEXT_SCANLINE)) < height) {
-          int written =
-              (int)
-                  writeScanlines.invokeExact(
-                      cinfo, rows.asSlice(row * POINTER.byteSize()), height - row);
-          if (written == 0) {
-            throw new ImageException("libjpeg stopped before the image's last row");
+          int given = Math.min(bandRows, height - row);
+          MemorySegment.copy(samples, row * stride, band, ValueLayout.JAVA_BYTE, 0, given * stride);
+          int taken = 0;
+          while (taken < given) {
+            int written =
+                (int)
+                    writeScanlines.invokeExact(
+                        cinfo, rows.asSlice(taken * POINTER.byteSize()), given - taken);
+            if (written == 0) {
+              throw new ImageException("libjpeg stopped before the image's last row");
+            }
+            taken += written;
           }
         }
         finishCompress.invokeExact(cinfo);
@@ -465,6 +478,15 @@ public final class LibJpeg implements JpegCodec {
     err.set(POINTER, ERR_ERROR_EXIT, errorExitStub);
     err.set(POINTER, ERR_EMIT_MESSAGE, emitMessageStub);
     return err;
+  }
+
+  /**
+   * How many rows move between the library and the image at a time: a band of about 64 KiB, which
+   * stays in the CPU's cache between the library's writes and the copy, where a whole image's
+   * native buffer would cost its allocation and a pass through memory.
+   */
+  private static int band(int stride, int height) {
+    return Math.max(1, Math.min(height, (64 << 10) / Math.max(1, stride)));
   }
 
   private static MemorySegment rowPointers(
