@@ -341,6 +341,45 @@ class ThreadPoolTest {
     }
   }
 
+  /**
+   * Each worker thread counts into a tally of its own, handed on to the next thread once it exits:
+   * the counts stay exact while virtual threads come and go wave after wave, and when a task's
+   * future is settled by another thread (a cancel, a completion from outside) instead of its own.
+   */
+  @Test
+  void statsStayExactWhileThreadsComeAndGoAndOtherThreadsSettleTasks() throws Exception {
+    try (ThreadPool pool = ThreadPool.builder().virtualThreads().maxWorkers(8).build()) {
+      for (int wave = 0; wave < 20; wave++) {
+        List<TaskFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+          int n = i;
+          futures.add(pool.submit(() -> n));
+        }
+        for (TaskFuture<Integer> future : futures) {
+          future.result();
+        }
+      }
+      CountDownLatch started = new CountDownLatch(2);
+      CountDownLatch release = new CountDownLatch(1);
+      TaskFuture<String> cancelled = pool.submit(blockOn(started, release));
+      TaskFuture<String> completedFromOutside = pool.submit(blockOn(started, release));
+      started.await();
+      cancelled.cancel(true);
+      completedFromOutside.complete("from outside");
+      release.countDown();
+      assertThat(completedFromOutside.result()).isEqualTo("from outside");
+
+      PoolStats stats = pool.stats();
+      assertThat(stats.submitted()).isEqualTo(10_002);
+      assertThat(stats.completed()).isEqualTo(10_001);
+      assertThat(stats.cancelled()).isEqualTo(1);
+      assertThat(stats.failed()).isZero();
+      assertThat(stats.running()).isZero();
+      assertThat(stats.queued()).isZero();
+      assertThat(stats.workersStarted()).isGreaterThan(8);
+    }
+  }
+
   /** Whether {@code ref} is cleared after a few collections. */
   private static boolean collected(java.lang.ref.WeakReference<?> ref) throws InterruptedException {
     for (int i = 0; i < 20 && ref.get() != null; i++) {

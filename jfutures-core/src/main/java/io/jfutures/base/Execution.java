@@ -37,6 +37,14 @@ public final class Execution<T> extends TaskFuture<T> {
   @FunctionalInterface
   public interface Stopper {
     void stop(Execution<?> execution);
+
+    /**
+     * The tally this stopper's thread counts its tasks into, or null for the ledger's shared
+     * counts; see {@link Tally}.
+     */
+    default Tally tally() {
+      return null;
+    }
   }
 
   private static final int PENDING = 0;
@@ -93,10 +101,15 @@ public final class Execution<T> extends TaskFuture<T> {
   public boolean begin(Stopper stopper) {
     this.stopper = stopper;
     if (PHASE.compareAndSet(this, PENDING, RUNNING)) {
-      ledger.started(weight);
+      ledger.started(weight, stopper.tally());
       return true;
     }
     return false;
+  }
+
+  private Tally tally() {
+    Stopper s = stopper;
+    return s == null ? null : s.tally();
   }
 
   @Override
@@ -117,9 +130,10 @@ public final class Execution<T> extends TaskFuture<T> {
     if (from < 0) {
       return false;
     }
-    ledger.succeeded(this, from, value);
+    Tally tally = tally();
+    ledger.succeeded(this, from, value, tally);
     super.complete(value);
-    ledger.finished(weight);
+    ledger.finished(weight, tally);
     return true;
   }
 
@@ -131,7 +145,7 @@ public final class Execution<T> extends TaskFuture<T> {
     }
     ledger.failed(this, from);
     super.completeExceptionally(failure);
-    ledger.finished(weight);
+    ledger.finished(weight, tally());
     return true;
   }
 
@@ -148,7 +162,7 @@ public final class Execution<T> extends TaskFuture<T> {
           task = null;
           ledger.cancelled(this, PENDING);
           super.cancel(false);
-          ledger.finished(weight);
+          ledger.finished(weight, null);
           return true;
         }
       } else if (p == RUNNING) {
@@ -165,7 +179,7 @@ public final class Execution<T> extends TaskFuture<T> {
           ledger.cancelled(this, RUNNING);
           super.cancel(true);
           phase = DONE;
-          ledger.finished(weight);
+          ledger.finished(weight, null);
           return true;
         }
       } else {

@@ -1,5 +1,6 @@
 package io.jfutures.base;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -37,6 +38,7 @@ final class Ledger {
   private final LongAdder settledWhilePending = new LongAdder();
   private final LongAdder finished = new LongAdder();
   private final AtomicBoolean keeperAlive = new AtomicBoolean();
+  private volatile Tally[] tallies = new Tally[0];
 
   Ledger(String keeperName) {
     this.keeperName = keeperName;
@@ -54,16 +56,38 @@ final class Ledger {
     submitted.add(-weight);
   }
 
-  void started(int weight) {
-    started.add(weight);
+  synchronized void register(Tally tally) {
+    Tally[] more = Arrays.copyOf(tallies, tallies.length + 1);
+    more[tallies.length] = tally;
+    tallies = more;
   }
 
-  void succeeded(Execution<?> execution, int fromPhase, Object value) {
+  void started(int weight, Tally tally) {
+    if (tally != null && tally.ownedHereFor(this)) {
+      tally.addStarted(weight);
+    } else {
+      started.add(weight);
+    }
+  }
+
+  void succeeded(Execution<?> execution, int fromPhase, Object value, Tally tally) {
+    boolean own = tally != null && tally.ownedHereFor(this);
     if (value instanceof ChunkResult chunk) {
       int failures = chunk.failure() == null ? 0 : 1;
-      completed.add(chunk.succeeded());
-      failed.add(failures);
-      cancelled.add(execution.weight() - chunk.succeeded() - failures);
+      if (own) {
+        tally.addCompleted(chunk.succeeded());
+      } else {
+        completed.add(chunk.succeeded());
+      }
+      if (failures > 0) {
+        failed.add(failures);
+      }
+      int rest = execution.weight() - chunk.succeeded() - failures;
+      if (rest > 0) {
+        cancelled.add(rest);
+      }
+    } else if (own) {
+      tally.addCompleted(execution.weight());
     } else {
       completed.add(execution.weight());
     }
@@ -80,8 +104,12 @@ final class Ledger {
     countPending(execution, fromPhase);
   }
 
-  void finished(int weight) {
-    finished.add(weight);
+  void finished(int weight, Tally tally) {
+    if (tally != null && tally.ownedHereFor(this)) {
+      tally.addFinished(weight);
+    } else {
+      finished.add(weight);
+    }
   }
 
   private void countPending(Execution<?> execution, int fromPhase) {
@@ -95,7 +123,27 @@ final class Ledger {
   }
 
   long completed() {
-    return completed.sum();
+    long sum = completed.sum();
+    for (Tally t : tallies) {
+      sum += t.completed();
+    }
+    return sum;
+  }
+
+  private long started() {
+    long sum = started.sum();
+    for (Tally t : tallies) {
+      sum += t.started();
+    }
+    return sum;
+  }
+
+  private long finished() {
+    long sum = finished.sum();
+    for (Tally t : tallies) {
+      sum += t.finished();
+    }
+    return sum;
   }
 
   long failed() {
@@ -107,12 +155,12 @@ final class Ledger {
   }
 
   long queued() {
-    return Math.max(0, submitted.sum() - started.sum() - settledWhilePending.sum());
+    return Math.max(0, submitted.sum() - started() - settledWhilePending.sum());
   }
 
   long running() {
-    long settled = completed.sum() + failed.sum() + cancelled.sum();
-    return Math.max(0, started.sum() - (settled - settledWhilePending.sum()));
+    long settled = completed() + failed.sum() + cancelled.sum();
+    return Math.max(0, started() - (settled - settledWhilePending.sum()));
   }
 
   /**
@@ -120,7 +168,7 @@ final class Ledger {
    * submitted and finished in between adds to both or only to {@code submitted}.
    */
   long unfinished() {
-    long done = finished.sum();
+    long done = finished();
     return submitted.sum() - done;
   }
 

@@ -7,6 +7,7 @@ import io.jfutures.Task;
 import io.jfutures.base.Backend;
 import io.jfutures.base.Execution;
 import io.jfutures.base.SlowestTasks;
+import io.jfutures.base.Tally;
 import io.jfutures.base.WorkerTimes;
 import io.jfutures.jfr.TaskRan;
 import io.jfutures.jfr.WorkerEnded;
@@ -54,6 +55,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * slow enough to be among the slowest tasks is kept as a run (and the next tasks are timed one by
  * one). The counters are written on every task, so each thread keeps them in a padded {@code
  * RunClock} of its own.
+ *
+ * <p><b>Counts.</b> For the same reason each thread counts its tasks for the pool's stats into a
+ * {@link Tally} of its own rather than into shared adders; like places, the tally of a thread that
+ * exited goes to the next thread started, so there are never more than the most threads at once.
  */
 public final class ThreadBackend implements Backend {
   /** Tasks shorter than this on average are timed in runs rather than one by one. */
@@ -75,6 +80,7 @@ public final class ThreadBackend implements Backend {
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<WorkerTimes> places = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<WorkerTimes> freePlaces = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Tally> freeTallies = new ConcurrentLinkedQueue<>();
   private final SlowestTasks slowest = new SlowestTasks();
   private volatile BrokenPoolException broken;
 
@@ -123,7 +129,8 @@ public final class ThreadBackend implements Backend {
       places.add(place);
     }
     place.starting(name, System.nanoTime());
-    Worker worker = new Worker(place);
+    Tally tally = freeTallies.poll();
+    Worker worker = new Worker(place, tally != null ? tally : new Tally());
     worker.started.begin();
     Thread thread =
         virtual
@@ -269,14 +276,21 @@ public final class ThreadBackend implements Backend {
 
   private final class Worker implements Runnable, Execution.Stopper {
     private final WorkerTimes place;
+    private final Tally tally;
     private final WorkerStarted started = new WorkerStarted();
     volatile Thread thread;
 
     /** This thread's timing of its runs of tasks; made by the thread itself as it starts. */
     private RunClock clock;
 
-    Worker(WorkerTimes place) {
+    Worker(WorkerTimes place, Tally tally) {
       this.place = place;
+      this.tally = tally;
+    }
+
+    @Override
+    public Tally tally() {
+      return tally;
     }
 
     /** Whether this worker has a permit in {@code idle} standing for itself. */
@@ -289,6 +303,7 @@ public final class ThreadBackend implements Backend {
 
     @Override
     public void run() {
+      tally.adopt();
       try {
         if (initializer != null) {
           try {
@@ -321,6 +336,7 @@ public final class ThreadBackend implements Backend {
         }
         place.ended(System.nanoTime());
         freePlaces.add(place);
+        freeTallies.add(tally);
         threads.remove(Thread.currentThread());
       }
     }
