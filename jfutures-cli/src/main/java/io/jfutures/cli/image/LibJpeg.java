@@ -5,7 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -117,9 +116,7 @@ public final class LibJpeg implements JpegCodec {
           "jpeg_destroy_compress",
           "jpeg_skip_scanlines");
 
-  private record Lookup(SymbolLookup library, String problem) {}
-
-  private static final Lookup LOOKUP = lookUp();
+  private static final NativeLibrary LIBRARY = lookUp();
 
   /** The bound codec, or why binding failed; initialized on first use. */
   private static final class Bound {
@@ -128,10 +125,10 @@ public final class LibJpeg implements JpegCodec {
 
     static {
       LibJpeg codec = null;
-      String problem = LOOKUP.problem();
-      if (LOOKUP.library() != null) {
+      String problem = LIBRARY.problem();
+      if (LIBRARY.symbols() != null) {
         try {
-          codec = new LibJpeg(LOOKUP.library());
+          codec = new LibJpeg(LIBRARY);
         } catch (Throwable e) {
           problem = "libjpeg could not be used: " + e;
         }
@@ -166,78 +163,52 @@ public final class LibJpeg implements JpegCodec {
   private final MemorySegment emitMessageStub;
 
   /** The library's own {@code format_message}, for the upcalls. */
-  private static MethodHandle formatMessage;
+  private final MethodHandle formatMessage;
 
   /** The code of the warning "Premature end of JPEG file" in this library's message table. */
-  private static int truncationCode = -1;
+  private final int truncationCode;
 
-  private LibJpeg(SymbolLookup library) throws Throwable {
+  private LibJpeg(NativeLibrary library) throws Throwable {
     Linker linker = Linker.nativeLinker();
     ValueLayout cLong = (ValueLayout) linker.canonicalLayouts().get("long");
     ValueLayout size = (ValueLayout) linker.canonicalLayouts().get("size_t");
-    stdError = find(linker, library, "jpeg_std_error", FunctionDescriptor.of(POINTER, POINTER));
+    stdError = library.bind(linker, "jpeg_std_error", FunctionDescriptor.of(POINTER, POINTER));
     createDecompress =
-        find(
-            linker,
-            library,
-            "jpeg_CreateDecompress",
-            FunctionDescriptor.ofVoid(POINTER, INT, size));
+        library.bind(
+            linker, "jpeg_CreateDecompress", FunctionDescriptor.ofVoid(POINTER, INT, size));
     createCompress =
-        find(linker, library, "jpeg_CreateCompress", FunctionDescriptor.ofVoid(POINTER, INT, size));
+        library.bind(linker, "jpeg_CreateCompress", FunctionDescriptor.ofVoid(POINTER, INT, size));
     memSrc =
-        find(linker, library, "jpeg_mem_src", FunctionDescriptor.ofVoid(POINTER, POINTER, cLong));
+        library.bind(linker, "jpeg_mem_src", FunctionDescriptor.ofVoid(POINTER, POINTER, cLong));
     memDest =
-        find(
-            linker, library, "jpeg_mem_dest", FunctionDescriptor.ofVoid(POINTER, POINTER, POINTER));
-    readHeader =
-        find(linker, library, "jpeg_read_header", FunctionDescriptor.of(INT, POINTER, INT));
+        library.bind(linker, "jpeg_mem_dest", FunctionDescriptor.ofVoid(POINTER, POINTER, POINTER));
+    readHeader = library.bind(linker, "jpeg_read_header", FunctionDescriptor.of(INT, POINTER, INT));
     startDecompress =
-        find(linker, library, "jpeg_start_decompress", FunctionDescriptor.of(INT, POINTER));
+        library.bind(linker, "jpeg_start_decompress", FunctionDescriptor.of(INT, POINTER));
     readScanlines =
-        find(
-            linker,
-            library,
-            "jpeg_read_scanlines",
-            FunctionDescriptor.of(INT, POINTER, POINTER, INT));
+        library.bind(
+            linker, "jpeg_read_scanlines", FunctionDescriptor.of(INT, POINTER, POINTER, INT));
     finishDecompress =
-        find(linker, library, "jpeg_finish_decompress", FunctionDescriptor.of(INT, POINTER));
+        library.bind(linker, "jpeg_finish_decompress", FunctionDescriptor.of(INT, POINTER));
     destroyDecompress =
-        find(linker, library, "jpeg_destroy_decompress", FunctionDescriptor.ofVoid(POINTER));
-    setDefaults = find(linker, library, "jpeg_set_defaults", FunctionDescriptor.ofVoid(POINTER));
+        library.bind(linker, "jpeg_destroy_decompress", FunctionDescriptor.ofVoid(POINTER));
+    setDefaults = library.bind(linker, "jpeg_set_defaults", FunctionDescriptor.ofVoid(POINTER));
     setQuality =
-        find(linker, library, "jpeg_set_quality", FunctionDescriptor.ofVoid(POINTER, INT, INT));
+        library.bind(linker, "jpeg_set_quality", FunctionDescriptor.ofVoid(POINTER, INT, INT));
     startCompress =
-        find(linker, library, "jpeg_start_compress", FunctionDescriptor.ofVoid(POINTER, INT));
+        library.bind(linker, "jpeg_start_compress", FunctionDescriptor.ofVoid(POINTER, INT));
     writeScanlines =
-        find(
-            linker,
-            library,
-            "jpeg_write_scanlines",
-            FunctionDescriptor.of(INT, POINTER, POINTER, INT));
+        library.bind(
+            linker, "jpeg_write_scanlines", FunctionDescriptor.of(INT, POINTER, POINTER, INT));
     finishCompress =
-        find(linker, library, "jpeg_finish_compress", FunctionDescriptor.ofVoid(POINTER));
+        library.bind(linker, "jpeg_finish_compress", FunctionDescriptor.ofVoid(POINTER));
     destroyCompress =
-        find(linker, library, "jpeg_destroy_compress", FunctionDescriptor.ofVoid(POINTER));
+        library.bind(linker, "jpeg_destroy_compress", FunctionDescriptor.ofVoid(POINTER));
     free =
         linker.downcallHandle(
             linker.defaultLookup().find("free").orElseThrow(), FunctionDescriptor.ofVoid(POINTER));
 
-    MethodHandles.Lookup lookup = MethodHandles.lookup();
-    errorExitStub =
-        linker.upcallStub(
-            lookup.findStatic(
-                LibJpeg.class, "errorExit", MethodType.methodType(void.class, MemorySegment.class)),
-            FunctionDescriptor.ofVoid(POINTER),
-            Arena.global());
-    emitMessageStub =
-        linker.upcallStub(
-            lookup.findStatic(
-                LibJpeg.class,
-                "emitMessage",
-                MethodType.methodType(void.class, MemorySegment.class, int.class)),
-            FunctionDescriptor.ofVoid(POINTER, INT),
-            Arena.global());
-
+    int truncation = -1;
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment err = arena.allocate(ERROR_SIZE, 8);
       MemorySegment ignored = (MemorySegment) stdError.invokeExact(err);
@@ -251,53 +222,54 @@ public final class LibJpeg implements JpegCodec {
         MemorySegment text = entries.getAtIndex(POINTER, code);
         if (!text.equals(MemorySegment.NULL)
             && text.reinterpret(JMSG_LENGTH_MAX).getString(0).equals(TRUNCATION_TEXT)) {
-          truncationCode = code;
+          truncation = code;
         }
       }
     }
-    if (truncationCode < 0) {
+    if (truncation < 0) {
       throw new IllegalStateException("its message table has no \"" + TRUNCATION_TEXT + "\"");
     }
+    truncationCode = truncation;
+
+    MethodHandles.Lookup lookup = MethodHandles.lookup();
+    errorExitStub =
+        linker.upcallStub(
+            lookup
+                .findVirtual(
+                    LibJpeg.class,
+                    "errorExit",
+                    MethodType.methodType(void.class, MemorySegment.class))
+                .bindTo(this),
+            FunctionDescriptor.ofVoid(POINTER),
+            Arena.global());
+    emitMessageStub =
+        linker.upcallStub(
+            lookup
+                .findVirtual(
+                    LibJpeg.class,
+                    "emitMessage",
+                    MethodType.methodType(void.class, MemorySegment.class, int.class))
+                .bindTo(this),
+            FunctionDescriptor.ofVoid(POINTER, INT),
+            Arena.global());
   }
 
-  private static MethodHandle find(
-      Linker linker, SymbolLookup library, String name, FunctionDescriptor descriptor) {
-    MemorySegment symbol =
-        library.find(name).orElseThrow(() -> new IllegalStateException("libjpeg lacks " + name));
-    return linker.downcallHandle(symbol, descriptor);
-  }
-
-  private static Lookup lookUp() {
+  private static NativeLibrary lookUp() {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     Linker linker = Linker.nativeLinker();
     boolean lp64 =
         ValueLayout.ADDRESS.byteSize() == 8
             && linker.canonicalLayouts().get("long").byteSize() == 8;
     if (!os.contains("linux") || !lp64) {
-      return new Lookup(null, "libjpeg's classic API is used only on 64-bit Linux");
+      return NativeLibrary.unusable(
+          "libjpeg", "libjpeg's classic API is used only on 64-bit Linux");
     }
-    String configured = System.getProperty(LIBRARY_PROPERTY);
-    String name = configured != null ? configured : "libjpeg.so.62";
-    SymbolLookup library;
-    try {
-      library = SymbolLookup.libraryLookup(name, Arena.global());
-    } catch (IllegalArgumentException notFound) {
-      return new Lookup(null, "libjpeg not found (looked for " + name + ")");
-    } catch (IllegalCallerException e) {
-      return new Lookup(null, "libjpeg could not be used: " + e.getMessage());
-    }
-    for (String function : FUNCTIONS) {
-      if (library.find(function).isEmpty()) {
-        return new Lookup(
-            null,
-            "libjpeg could not be used: "
-                + name
-                + " lacks "
-                + function
-                + " (it is not libjpeg-turbo's)");
-      }
-    }
-    return new Lookup(library, null);
+    return NativeLibrary.find(
+        "libjpeg",
+        LIBRARY_PROPERTY,
+        List.of("libjpeg.so.62"),
+        FUNCTIONS,
+        " (it is not libjpeg-turbo's)");
   }
 
   /** The codec, or empty when this system has no usable {@code libjpeg.so.62}. */
@@ -312,7 +284,7 @@ public final class LibJpeg implements JpegCodec {
 
   /** Why the library cannot be used as far as looking it up tells; binds nothing. */
   public static String libraryProblem() {
-    return LOOKUP.problem();
+    return LIBRARY.problem();
   }
 
   @Override
@@ -502,7 +474,7 @@ public final class LibJpeg implements JpegCodec {
    * The library's {@code error_exit}: it must not return, so it reports the message and halts the
    * JVM (see the class comment). Never throws.
    */
-  private static void errorExit(MemorySegment cinfo) {
+  private void errorExit(MemorySegment cinfo) {
     String message = "no message";
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment text = arena.allocate(JMSG_LENGTH_MAX);
@@ -524,7 +496,7 @@ public final class LibJpeg implements JpegCodec {
    * its {@code client_data} when the warning is a premature end of data, and ignores trace
    * messages. Never throws.
    */
-  private static void emitMessage(MemorySegment cinfo, int level) {
+  private void emitMessage(MemorySegment cinfo, int level) {
     if (level >= 0) {
       return;
     }

@@ -5,7 +5,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
@@ -20,12 +19,10 @@ import java.util.Optional;
  * that may read and write the heap); each call creates and destroys its own TurboJPEG handle, so
  * instances are safe for any number of threads.
  *
- * <p>The library is looked up once per JVM, under the name in the system property {@code
- * jfutures.turbojpeg} if set, else under its usual names; when it is missing, {@link #instance()}
- * is empty and {@link #unavailableReason()} says how to install it. Looking it up is cheap and
- * binding its functions is not (the FFM linker's start and one generated stub per function take a
- * fresh JVM ~70 ms), so the functions are bound on the first call to {@link #instance()}: a process
- * that only asks {@link #libraryProblem()}, as the CLI's parent does, never pays for them.
+ * <p>The library is looked up once per JVM ({@link NativeLibrary}), under the name in the system
+ * property {@code jfutures.turbojpeg} if set, else under its usual names; when it is missing,
+ * {@link #instance()} is empty and {@link #unavailableReason()} says how to install it. Its
+ * functions are bound on the first call to {@link #instance()}.
  */
 public final class TurboJpeg implements JpegCodec {
   private static final int TJPF_RGB = 0;
@@ -69,13 +66,8 @@ public final class TurboJpeg implements JpegCodec {
           "tjGetErrorStr2",
           "tjGetErrorCode");
 
-  /**
-   * The library, or why it cannot be used; {@code library} is null exactly when {@code problem} is
-   * not.
-   */
-  private record Lookup(SymbolLookup library, String problem) {}
-
-  private static final Lookup LOOKUP = lookUp();
+  private static final NativeLibrary LIBRARY =
+      NativeLibrary.find("libturbojpeg", LIBRARY_PROPERTY, LIBRARY_NAMES, FUNCTIONS, "");
 
   /** The bound codec, or why binding failed; initialized on first use. */
   private static final class Bound {
@@ -84,10 +76,10 @@ public final class TurboJpeg implements JpegCodec {
 
     static {
       TurboJpeg codec = null;
-      String problem = LOOKUP.problem();
-      if (LOOKUP.library() != null) {
+      String problem = LIBRARY.problem();
+      if (LIBRARY.symbols() != null) {
         try {
-          codec = new TurboJpeg(LOOKUP.library());
+          codec = new TurboJpeg(LIBRARY);
         } catch (RuntimeException e) {
           problem = "libturbojpeg could not be used: " + e;
         }
@@ -107,77 +99,39 @@ public final class TurboJpeg implements JpegCodec {
   private final MethodHandle errorString;
   private final MethodHandle errorCode;
 
-  private TurboJpeg(SymbolLookup library) {
+  private TurboJpeg(NativeLibrary library) {
     Linker linker = Linker.nativeLinker();
     MemoryLayout cLong = linker.canonicalLayouts().get("long");
     ValueLayout.OfInt cInt = ValueLayout.JAVA_INT;
     ValueLayout pointer = ValueLayout.ADDRESS;
     Linker.Option critical = Linker.Option.critical(true);
-    initDecompress = find(linker, library, "tjInitDecompress", FunctionDescriptor.of(pointer));
-    initCompress = find(linker, library, "tjInitCompress", FunctionDescriptor.of(pointer));
+    initDecompress = library.bind(linker, "tjInitDecompress", FunctionDescriptor.of(pointer));
+    initCompress = library.bind(linker, "tjInitCompress", FunctionDescriptor.of(pointer));
     decompressHeader3 =
-        find(
+        library.bind(
             linker,
-            library,
             "tjDecompressHeader3",
             FunctionDescriptor.of(
                 cInt, pointer, pointer, cLong, pointer, pointer, pointer, pointer),
             critical);
     decompress2 =
-        find(
+        library.bind(
             linker,
-            library,
             "tjDecompress2",
             FunctionDescriptor.of(
                 cInt, pointer, pointer, cLong, pointer, cInt, cInt, cInt, cInt, cInt),
             critical);
     compress2 =
-        find(
+        library.bind(
             linker,
-            library,
             "tjCompress2",
             FunctionDescriptor.of(
                 cInt, pointer, pointer, cInt, cInt, cInt, cInt, pointer, pointer, cInt, cInt, cInt),
             critical);
-    free = find(linker, library, "tjFree", FunctionDescriptor.ofVoid(pointer));
-    destroy = find(linker, library, "tjDestroy", FunctionDescriptor.of(cInt, pointer));
-    errorString = find(linker, library, "tjGetErrorStr2", FunctionDescriptor.of(pointer, pointer));
-    errorCode = find(linker, library, "tjGetErrorCode", FunctionDescriptor.of(cInt, pointer));
-  }
-
-  private static MethodHandle find(
-      Linker linker,
-      SymbolLookup library,
-      String name,
-      FunctionDescriptor descriptor,
-      Linker.Option... options) {
-    MemorySegment symbol =
-        library
-            .find(name)
-            .orElseThrow(() -> new IllegalStateException("libturbojpeg lacks " + name));
-    return linker.downcallHandle(symbol, descriptor, options);
-  }
-
-  private static Lookup lookUp() {
-    String configured = System.getProperty(LIBRARY_PROPERTY);
-    List<String> names = configured != null ? List.of(configured) : LIBRARY_NAMES;
-    for (String name : names) {
-      SymbolLookup library;
-      try {
-        library = SymbolLookup.libraryLookup(name, Arena.global());
-      } catch (IllegalArgumentException notFound) {
-        continue;
-      } catch (IllegalCallerException e) {
-        return new Lookup(null, "libturbojpeg could not be used: " + e.getMessage());
-      }
-      for (String function : FUNCTIONS) {
-        if (library.find(function).isEmpty()) {
-          return new Lookup(null, "libturbojpeg could not be used: " + name + " lacks " + function);
-        }
-      }
-      return new Lookup(library, null);
-    }
-    return new Lookup(null, "libturbojpeg not found (looked for " + String.join(", ", names) + ")");
+    free = library.bind(linker, "tjFree", FunctionDescriptor.ofVoid(pointer));
+    destroy = library.bind(linker, "tjDestroy", FunctionDescriptor.of(cInt, pointer));
+    errorString = library.bind(linker, "tjGetErrorStr2", FunctionDescriptor.of(pointer, pointer));
+    errorCode = library.bind(linker, "tjGetErrorCode", FunctionDescriptor.of(cInt, pointer));
   }
 
   /** The codec, or empty when this system has no usable libturbojpeg. Binds it on first use. */
@@ -195,7 +149,7 @@ public final class TurboJpeg implements JpegCodec {
    * was found with all its functions. Unlike {@link #instance()}, binds nothing.
    */
   public static String libraryProblem() {
-    return withAdvice(LOOKUP.problem());
+    return withAdvice(LIBRARY.problem());
   }
 
   private static String withAdvice(String problem) {
