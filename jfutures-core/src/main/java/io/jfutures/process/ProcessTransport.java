@@ -101,7 +101,7 @@ public final class ProcessTransport implements Transport<Worker> {
   }
 
   @Override
-  public void send(Seat<Worker> seat, List<Dispatch> batch) {
+  public void send(Seat<Worker> seat, List<Dispatch> batch, int bundle) {
     seat.link().send(batch);
   }
 

@@ -39,7 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Dispatch.</b> Each worker holds as many tasks as {@link TaskCost} says (one until tasks are
  * measured, then two, or sixteen while they are short); {@link Seats} picks the seat with the most
  * room and opens seats on demand, up to {@link Settings#seats}, an idle seat being used before a
- * new one opens.
+ * new one opens. Where each request costs something of its own ({@link Transport#sendsBundles}, a
+ * cluster), short tasks travel in bundles of eight, and a busy seat is handed whole bundles only.
  *
  * <p><b>Ends.</b> When a worker ends, each job it held meets its {@link Fate}, decided in one
  * place, {@link Fate#of}: requeued untouched if the worker had not begun it, timed out or dropped
@@ -602,6 +603,7 @@ public final class Dispatcher<L> implements Backend {
   private List<Runnable> dispatchLocked() {
     List<Runnable> actions = new ArrayList<>(2);
     int depth = cost.depth();
+    int bundle = transport.sendsBundles() ? cost.bundle() : 1;
     while (!queue.isEmpty()) {
       Seat<L> seat = seats.freest(depth);
       if (seat == null) {
@@ -614,6 +616,14 @@ public final class Dispatcher<L> implements Backend {
         continue;
       }
       int n = Math.min(seat.free(depth, settings.maxTasksPerSeat()), depth);
+      if (bundle > 1 && !seat.held.isEmpty() && queue.size() >= bundle) {
+        // Whole bundles only, to a worker that will answer and so free room again: otherwise the
+        // room freed by each single answer would be refilled by a single task for ever.
+        n -= n % bundle;
+        if (n == 0) {
+          break;
+        }
+      }
       boolean wasEmpty = seat.held.isEmpty();
       for (int taken = 0; taken < n && !queue.isEmpty(); ) {
         Job job = queue.pollFirst();
@@ -647,7 +657,7 @@ public final class Dispatcher<L> implements Backend {
       if (seat.outbox != null) {
         List<Dispatch> batch = seat.outbox;
         seat.outbox = null;
-        actions.add(() -> transport.send(seat, batch));
+        actions.add(() -> transport.send(seat, batch, bundle));
       }
       if (seat.ready
           && !seat.retiring

@@ -25,4 +25,13 @@ final class TaskCost {
   int depth() {
     return Double.isNaN(averageNanos) ? 1 : averageNanos < SHORT_TASK_NANOS ? MAX_DEPTH : 2;
   }
+
+  /**
+   * How many tasks may travel in one request ({@link Transport#send}): half the depth once tasks
+   * prove short, so that each of a worker's threads holds a bundle that runs and another that waits
+   * for it, as each holds two tasks while they are slow; one otherwise.
+   */
+  int bundle() {
+    return depth() == MAX_DEPTH ? MAX_DEPTH / 2 : 1;
+  }
 }

@@ -29,8 +29,23 @@ public interface Transport<L> {
   /**
    * Hands {@code batch} to the worker of {@code seat}, in order. The transport marks each dispatch
    * {@linkplain Dispatch#markStarted started} when the worker begins it, as far as it can tell.
+   *
+   * @param bundle how many consecutive dispatches may travel as one request, run one after another
+   *     by one of the worker's threads and answered together: 1 unless this transport {@linkplain
+   *     #sendsBundles sends bundles} and tasks have proved short, when a request per task would
+   *     cost more than the task (see {@code TaskCost.bundle()})
    */
-  void send(Seat<L> seat, List<Dispatch> batch);
+  void send(Seat<L> seat, List<Dispatch> batch, int bundle);
+
+  /**
+   * Whether {@link #send} sends several dispatches as one request when {@code bundle} allows. Only
+   * then does the dispatcher hand a busy worker tasks in whole bundles, holding back the rest of
+   * the queue until a bundle's room is free; a transport whose requests cost nothing apart, such as
+   * one pipe per worker, keeps this default.
+   */
+  default boolean sendsBundles() {
+    return false;
+  }
 
   /**
    * Tells the worker of {@code seat} to drop {@code dispatch}, whose task was cancelled. The

@@ -47,7 +47,7 @@ class DispatcherTest {
     }
 
     @Override
-    public synchronized void send(Seat<String> seat, List<Dispatch> batch) {
+    public synchronized void send(Seat<String> seat, List<Dispatch> batch, int bundle) {
       sentTo.add(seat);
       sent.add(batch);
     }

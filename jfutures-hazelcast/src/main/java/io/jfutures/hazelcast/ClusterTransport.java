@@ -22,6 +22,7 @@ import io.jfutures.remote.Dispatcher;
 import io.jfutures.remote.Ending;
 import io.jfutures.remote.Seat;
 import io.jfutures.remote.Transport;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,18 @@ final class ClusterTransport implements Transport<Member> {
 
   /** Stands in {@code remotes} for a dispatch cancelled before it was sent. */
   private static final Future<byte[]> CANCELLED = CompletableFuture.failedFuture(new Error());
+
+  /**
+   * Stands in {@code remotes} for a dispatch sent in a bundle, which cannot be stopped alone:
+   * cancelling it does nothing; the bundle's other tasks are short and run on.
+   */
+  private static final Future<byte[]> IN_BUNDLE =
+      new CompletableFuture<>() {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+          return false;
+        }
+      };
 
   private static final System.Logger LOG = System.getLogger("io.jfutures");
 
@@ -162,28 +175,94 @@ final class ClusterTransport implements Transport<Member> {
         .dispatcher;
   }
 
+  /** Each request costs a Hazelcast invocation, a response and a completion: short tasks bundle. */
   @Override
-  public void send(Seat<Member> seat, List<Dispatch> batch) {
-    for (Dispatch dispatch : batch) {
-      Future<byte[]> remote;
-      try {
-        RemoteCall call =
-            new RemoteCall(
-                dispatch.payload(), code.programId, code.loaders.idOf(dispatch.loader()));
-        remote = executor.submitToMember(call, seat.link());
-      } catch (RuntimeException e) {
-        remotes.remove(dispatch);
-        async(() -> ended(seat, dispatch, null, e));
-        continue;
+  public boolean sendsBundles() {
+    return true;
+  }
+
+  @Override
+  public void send(Seat<Member> seat, List<Dispatch> batch, int bundle) {
+    if (bundle <= 1) {
+      for (Dispatch dispatch : batch) {
+        sendOne(seat, dispatch);
       }
-      dispatch.markStarted(System.nanoTime());
-      if (remotes.putIfAbsent(dispatch, remote) == CANCELLED) {
-        remotes.remove(dispatch);
-        remote.cancel(true);
+      return;
+    }
+    for (int from = 0; from < batch.size(); from += bundle) {
+      List<Dispatch> part = batch.subList(from, Math.min(batch.size(), from + bundle));
+      if (part.size() == 1) {
+        sendOne(seat, part.get(0));
+      } else {
+        sendBundle(seat, List.copyOf(part));
       }
-      @SuppressWarnings("unchecked")
-      CompletionStage<byte[]> stage = (CompletionStage<byte[]>) remote;
-      stage.whenCompleteAsync((answer, error) -> ended(seat, dispatch, answer, error), this::async);
+    }
+  }
+
+  private RemoteCall callOf(Dispatch dispatch) {
+    return new RemoteCall(dispatch.payload(), code.programId, code.loaders.idOf(dispatch.loader()));
+  }
+
+  private void sendOne(Seat<Member> seat, Dispatch dispatch) {
+    Future<byte[]> remote;
+    try {
+      remote = executor.submitToMember(callOf(dispatch), seat.link());
+    } catch (RuntimeException e) {
+      remotes.remove(dispatch);
+      async(() -> ended(seat, dispatch, null, e, true));
+      return;
+    }
+    dispatch.markStarted(System.nanoTime());
+    if (remotes.putIfAbsent(dispatch, remote) == CANCELLED) {
+      remotes.remove(dispatch);
+      remote.cancel(true);
+    }
+    @SuppressWarnings("unchecked")
+    CompletionStage<byte[]> stage = (CompletionStage<byte[]>) remote;
+    stage.whenCompleteAsync(
+        (answer, error) -> ended(seat, dispatch, answer, error, true), this::async);
+  }
+
+  /**
+   * Sends {@code part} as one request. Its dispatches stand in {@code remotes} as {@link
+   * #IN_BUNDLE}: cancelling one leaves the bundle running, and its answer is dropped.
+   */
+  private void sendBundle(Seat<Member> seat, List<Dispatch> part) {
+    List<RemoteCall> calls = new ArrayList<>(part.size());
+    for (Dispatch dispatch : part) {
+      calls.add(callOf(dispatch));
+    }
+    Future<byte[][]> remote;
+    try {
+      remote = executor.submitToMember(new RemoteBundle(calls), seat.link());
+    } catch (RuntimeException e) {
+      for (Dispatch dispatch : part) {
+        remotes.remove(dispatch);
+      }
+      async(() -> bundleEnded(seat, part, null, e));
+      return;
+    }
+    long now = System.nanoTime();
+    for (Dispatch dispatch : part) {
+      dispatch.markStarted(now);
+      if (remotes.putIfAbsent(dispatch, IN_BUNDLE) == CANCELLED) {
+        remotes.remove(dispatch);
+      }
+    }
+    @SuppressWarnings("unchecked")
+    CompletionStage<byte[][]> stage = (CompletionStage<byte[][]>) remote;
+    stage.whenCompleteAsync(
+        (answers, error) -> bundleEnded(seat, part, answers, error), this::async);
+  }
+
+  /**
+   * A bundle came back: each dispatch ends with its own answer, or all with {@code error}; the
+   * seat's freed room is filled once, after the last, so that the next bundle goes out whole.
+   */
+  private void bundleEnded(
+      Seat<Member> seat, List<Dispatch> part, byte[][] answers, Throwable error) {
+    for (int i = 0; i < part.size(); i++) {
+      ended(seat, part.get(i), answers == null ? null : answers[i], error, i == part.size() - 1);
     }
   }
 
@@ -221,8 +300,12 @@ final class ClusterTransport implements Transport<Member> {
     }
   }
 
-  /** A dispatch came back with {@code answer}, or with {@code error} from Hazelcast. */
-  private void ended(Seat<Member> seat, Dispatch dispatch, byte[] answer, Throwable error) {
+  /**
+   * A dispatch came back with {@code answer}, or with {@code error} from Hazelcast; with {@code
+   * refill} false, the seat's freed room is filled later.
+   */
+  private void ended(
+      Seat<Member> seat, Dispatch dispatch, byte[] answer, Throwable error, boolean refill) {
     remotes.remove(dispatch);
     Throwable cause = unwrap(error);
     Member member = seat.link();
@@ -242,7 +325,7 @@ final class ClusterTransport implements Transport<Member> {
       return;
     }
     long took = answer != null ? RemoteCall.runNanos(answer) : -1;
-    if (!dispatcher.finished(seat, dispatch, took, true)) {
+    if (!dispatcher.finished(seat, dispatch, took, refill)) {
       return;
     }
     if (cause != null) {

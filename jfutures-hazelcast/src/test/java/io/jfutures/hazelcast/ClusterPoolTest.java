@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.hazelcast.cluster.Address;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
 import io.jfutures.BrokenPoolException;
 import io.jfutures.DoneAndPending;
 import io.jfutures.Futures;
@@ -205,6 +206,61 @@ class ClusterPoolTest {
       }
       assertThat(pool.stats().completed()).isEqualTo(handed);
       assertThat(pool.stats().workersStarted()).isEqualTo(1);
+    }
+  }
+
+  static final CountDownLatch bundledStarted = new CountDownLatch(1);
+  static final CountDownLatch bundledRelease = new CountDownLatch(1);
+
+  /**
+   * Once tasks prove short, a burst travels in bundles: the member's executor runs far fewer
+   * requests than there are tasks, and each task still answers its own future. Cancelling a task
+   * that travels in a bundle cancels its future at once and drops its answer alone.
+   */
+  @Test
+  void shortTasksTravelInBundlesEachAnsweringItsOwnFuture() throws Exception {
+    HazelcastInstance member =
+        Hazelcast.newHazelcastInstance(
+            ClusterPool.memberConfig(
+                "bundle-test-" + System.nanoTime(), "127.0.0.1", 5701, List.of()));
+    try (ClusterPool pool = ClusterPool.on(member)) {
+      assertThat(pool.submit(() -> 0).result()).isZero();
+      IExecutorService executor = member.getExecutorService(ClusterTransport.EXECUTOR);
+      long requestsBefore = executor.getLocalExecutorStats().getCompletedTaskCount();
+
+      int tasks = 20_000;
+      int blocked = tasks / 2;
+      List<TaskFuture<Integer>> futures = new ArrayList<>(tasks);
+      for (int i = 0; i < tasks; i++) {
+        int n = i;
+        futures.add(
+            i == blocked
+                ? pool.submit(
+                    () -> {
+                      bundledStarted.countDown();
+                      bundledRelease.await(60, TimeUnit.SECONDS);
+                      return -1;
+                    })
+                : pool.submit(() -> n * 2));
+      }
+      assertThat(bundledStarted.await(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(futures.get(blocked).cancel(true)).isTrue();
+      assertThat(futures.get(blocked).isCancelled()).isTrue();
+      bundledRelease.countDown();
+      for (int i = 0; i < tasks; i++) {
+        if (i != blocked) {
+          assertThat(futures.get(i).result()).isEqualTo(i * 2);
+        }
+      }
+
+      long requests = executor.getLocalExecutorStats().getCompletedTaskCount() - requestsBefore;
+      assertThat(requests).isPositive().isLessThan(tasks / 4);
+      assertThat(pool.stats().completed()).isEqualTo(tasks);
+      assertThat(pool.stats().cancelled()).isEqualTo(1);
+      assertThat(pool.submit(() -> 3).result()).isEqualTo(3);
+    } finally {
+      bundledRelease.countDown();
+      member.shutdown();
     }
   }
 
