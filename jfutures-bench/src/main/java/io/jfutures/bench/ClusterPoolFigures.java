@@ -1,5 +1,6 @@
 package io.jfutures.bench;
 
+import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
@@ -31,7 +32,7 @@ import java.util.stream.IntStream;
 /**
  * Issue 5's figures for ClusterPool, beside ThreadPool and ProcessPool in the same run: the cost of
  * one task (round trip, and throughput of many small ones) embedded and as a client of two member
- * JVMs, and of Hazelcast's own executor service under it; then a CPU-bound map on one member
+ * JVMs, and of Hazelcast's own executor service under each; then a CPU-bound map on one member
  * against three. Members are real {@code jfutures cluster member} JVMs on loopback, started from
  * this JVM's class path. Run by {@code jfutures-bench/cluster-figures.sh}.
  */
@@ -50,6 +51,7 @@ public final class ClusterPoolFigures {
     hazelcastAlone();
     try (Members members = Members.start(2)) {
       overhead("ClusterPool.connect(), 2 members", () -> ClusterPool.connect(members.client()));
+      hazelcastClientAlone(members);
     }
 
     for (int i = 0; i < 10; i++) {
@@ -95,6 +97,22 @@ public final class ClusterPoolFigures {
           PerTaskCost.measure(i -> executor.submitToMember(new One(), self), 5, 10));
     } finally {
       member.shutdown();
+    }
+  }
+
+  /**
+   * The peer of a client pool: Hazelcast's executor service called from a client of the same
+   * members.
+   */
+  private static void hazelcastClientAlone(Members members) throws Exception {
+    HazelcastInstance client = HazelcastClient.newHazelcastClient(members.client());
+    try {
+      IExecutorService executor = client.getExecutorService("bench");
+      print(
+          "IExecutorService alone, client",
+          PerTaskCost.measure(i -> executor.submit(new One()), 5, 10));
+    } finally {
+      client.shutdown();
     }
   }
 
