@@ -10,6 +10,8 @@ import io.jfutures.cli.image.Filter;
 import io.jfutures.cli.image.ImageFiles;
 import io.jfutures.cli.image.ImageJob;
 import io.jfutures.cli.image.JpegCodec;
+import io.jfutures.cli.image.RemoteImage;
+import io.jfutures.hazelcast.ClusterPool;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -114,10 +116,7 @@ final class BenchCommand implements Callable<Integer> {
     rows.add(apiCalls());
     rows.add(squares());
     rows.add(riskyTasks());
-    Row images = images();
-    if (images != null) {
-      rows.add(images);
-    }
+    rows.addAll(images());
     out.printf("%-58s %12s %10s %9s%n", "example", "one by one", "jfutures", "speed-up");
     for (Row row : rows) {
       out.printf(
@@ -238,10 +237,15 @@ final class BenchCommand implements Callable<Integer> {
         "errors caught: " + errors + " one by one, " + caught + " on the pool");
   }
 
-  private Row images() throws IOException {
+  /**
+   * The image job one by one, on a process pool, and on an embedded cluster (whose member gets each
+   * photo's bytes and sends the output's back to be written here, as {@code images --cluster}
+   * does); no rows when there are no photos.
+   */
+  private List<Row> images() throws IOException {
     List<Path> files;
     if (!Files.isDirectory(photos)) {
-      return null;
+      return List.of();
     }
     try (Stream<Path> listed = Files.list(photos)) {
       files =
@@ -251,7 +255,7 @@ final class BenchCommand implements Callable<Integer> {
               .toList();
     }
     if (files.isEmpty()) {
-      return null;
+      return List.of();
     }
     Path scratch = Files.createTempDirectory("jfutures-bench");
     try {
@@ -292,11 +296,40 @@ final class BenchCommand implements Callable<Integer> {
           codecs.add(future.result().jpegCodec() + " in the workers");
         }
       }
-      return new Row(
-          "CONTOUR on " + files.size() + " photos in " + photos + ", ProcessPool(" + workers + ")",
-          sequential,
-          seconds(t),
-          "codec: " + String.join(", ", codecs));
+      Row processes =
+          new Row(
+              "CONTOUR on "
+                  + files.size()
+                  + " photos in "
+                  + photos
+                  + ", ProcessPool("
+                  + workers
+                  + ")",
+              sequential,
+              seconds(t),
+              "codec: " + String.join(", ", codecs));
+      codecs.clear();
+      t = System.nanoTime();
+      try (Pool pool = ClusterPool.embedded()) {
+        List<ImageJob> sent = new ArrayList<>();
+        List<TaskFuture<ImageJob.Filtered>> futures = new ArrayList<>();
+        for (ImageJob job : jobs) {
+          futures.add(pool.submit(new RemoteImage(job, job.readInput(), Duration.ZERO)));
+          sent.add(job);
+        }
+        for (int i = 0; i < futures.size(); i++) {
+          ImageJob.Filtered filtered = futures.get(i).result();
+          sent.get(i).write(filtered.encoded());
+          codecs.add(filtered.done().jpegCodec() + " on the member");
+        }
+      }
+      Row cluster =
+          new Row(
+              "the same on ClusterPool.embedded(), bytes through the member",
+              sequential,
+              seconds(t),
+              "codec: " + String.join(", ", codecs));
+      return List.of(processes, cluster);
     } finally {
       try (Stream<Path> left = Files.walk(scratch)) {
         left.sorted(Comparator.reverseOrder()).forEach(BenchCommand::delete);

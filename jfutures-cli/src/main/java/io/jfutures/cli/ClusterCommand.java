@@ -50,6 +50,50 @@ final class ClusterCommand implements Runnable {
   }
 
   /**
+   * What is wrong with a member's address, {@code HOST} or {@code HOST:PORT} ({@code [V6]:PORT} for
+   * an IPv6 address with a port), as {@code --members} and {@code images --cluster} take it; null
+   * if nothing. The host must resolve here.
+   */
+  static String addressProblem(String address) {
+    String host = address;
+    String port = null;
+    if (address.startsWith("[") && address.contains("]")) {
+      int close = address.indexOf(']');
+      host = address.substring(1, close);
+      String rest = address.substring(close + 1);
+      if (!rest.isEmpty()) {
+        if (!rest.startsWith(":")) {
+          return "'" + address + "' is not HOST, HOST:PORT or [IPV6]:PORT";
+        }
+        port = rest.substring(1);
+      }
+    } else if (address.indexOf(':') >= 0 && address.indexOf(':') == address.lastIndexOf(':')) {
+      host = address.substring(0, address.indexOf(':'));
+      port = address.substring(address.indexOf(':') + 1);
+    }
+    if (host.isBlank()) {
+      return "'" + address + "' names no host";
+    }
+    if (port != null) {
+      int number;
+      try {
+        number = Integer.parseInt(port);
+      } catch (NumberFormatException e) {
+        number = -1;
+      }
+      if (number < 1 || number > 65535) {
+        return "'" + address + "': the port must be a number from 1 to 65535";
+      }
+    }
+    try {
+      InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      return "host '" + host + "' cannot be resolved";
+    }
+    return null;
+  }
+
+  /**
    * {@code jfutures cluster member}: one member, in the foreground until Ctrl-C. It logs who joins
    * and leaves; Hazelcast's own log is turned down to warnings.
    */
@@ -195,13 +239,9 @@ final class ClusterCommand implements Runnable {
      */
     private void checkAddresses(List<String> join) {
       for (String member : join) {
-        int colon = member.lastIndexOf(':');
-        String host =
-            colon >= 0 && member.indexOf(':') == colon ? member.substring(0, colon) : member;
-        try {
-          InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-          throw usage("--members: host '" + host + "' cannot be resolved");
+        String problem = addressProblem(member);
+        if (problem != null) {
+          throw usage("--members: " + problem);
         }
       }
       InetAddress address;

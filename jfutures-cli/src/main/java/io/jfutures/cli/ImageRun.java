@@ -1,6 +1,5 @@
 package io.jfutures.cli;
 
-import io.jfutures.Futures;
 import io.jfutures.Pool;
 import io.jfutures.PoolInsights;
 import io.jfutures.Task;
@@ -10,20 +9,21 @@ import io.jfutures.WorkerCrashedException;
 import io.jfutures.cli.image.ImageException;
 import io.jfutures.cli.image.ImageJob;
 import io.jfutures.cli.image.LibJpeg;
+import io.jfutures.cli.image.RemoteImage;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +38,14 @@ import java.util.function.Function;
  * that runs too long. On a thread pool, which cannot stop a thread, an alarm set when the image
  * starts cancels its future: that interrupts the thread (a job checks before it writes) and reports
  * the image at once, even if the thread stays stuck; the pool is then left to the JVM's exit rather
- * than waited for.
+ * than waited for. On a cluster the member keeps the limit ({@link RemoteImage}).
+ *
+ * <p><b>Clusters.</b> Members cannot see this machine's files, so the run reads each input as it
+ * sends it and writes each output as it arrives, by the same rules as a worker ({@link ImageJob}).
+ * It sends while fewer than twice the cluster's workers are in flight (and their inputs hold under
+ * {@link #MAX_BYTES_IN_FLIGHT}), so memory stays bounded however many images there are. An image
+ * whose member is lost runs again on another (the pool's retries); only its answer, which comes
+ * once, is written, so no image is written twice.
  *
  * <p><b>Interrupts.</b> On Ctrl-C (or SIGTERM) a shutdown hook cancels every image, running ones
  * included (which kills their worker JVMs), and waits until the run has stopped the pool, removed
@@ -55,6 +62,7 @@ final class ImageRun {
    * @param interrupted whether Ctrl-C or SIGTERM stopped the run
    * @param seconds how long it took
    * @param insights where the pool's time went
+   * @param workers the most workers the pool had at once
    */
   record Result(
       int done,
@@ -62,28 +70,48 @@ final class ImageRun {
       Set<String> jpegCodecs,
       boolean interrupted,
       double seconds,
-      PoolInsights insights) {}
+      PoolInsights insights,
+      int workers) {}
+
+  /**
+   * The pools a run can use. A process or thread pool's workers read and write the files
+   * themselves; a cluster's members get each input's bytes and send the output's back, which this
+   * JVM writes.
+   */
+  enum Kind {
+    PROCESS,
+    THREAD,
+    CLUSTER
+  }
+
+  /**
+   * The most input bytes a cluster run holds at once, beyond a single image: outputs are written as
+   * they come, so this and the window bound the run's memory however many images there are.
+   */
+  private static final long MAX_BYTES_IN_FLIGHT =
+      Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
 
   private final ImagePlan plan;
   private final Pool pool;
   private final Duration timeout;
   private final Progress progress;
-  private final boolean threads;
+  private final Kind kind;
   private final CountDownLatch reported = new CountDownLatch(1);
   private final Set<TaskFuture<ImageJob.Done>> abandoned = ConcurrentHashMap.newKeySet();
+  private final Set<TaskFuture<?>> running = ConcurrentHashMap.newKeySet();
   private volatile boolean interrupted;
-  private volatile List<TaskFuture<ImageJob.Done>> running = List.of();
+  private int workersSeen;
 
   /**
    * @param pool the pool to run on, which the run closes
-   * @param threads whether {@code pool} is a thread pool, whose images time out by alarms
+   * @param kind what {@code pool} is, which decides how images travel and time out
    * @param timeout how long an image may run; zero for no limit
    * @param progress where each image is counted and each failure told, closed once all are in
    */
-  ImageRun(ImagePlan plan, Pool pool, boolean threads, Duration timeout, Progress progress) {
+  ImageRun(ImagePlan plan, Pool pool, Kind kind, Duration timeout, Progress progress) {
     this.plan = plan;
     this.pool = pool;
-    this.threads = threads;
+    this.kind = kind;
     this.timeout = timeout;
     this.progress = progress;
   }
@@ -110,7 +138,8 @@ final class ImageRun {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return report.apply(
-          new Result(done, failures, jpegCodecs, interrupted, seconds, pool.insights()));
+          new Result(
+              done, failures, jpegCodecs, interrupted, seconds, pool.insights(), workersSeen));
     } finally {
       reported.countDown();
     }
@@ -121,45 +150,52 @@ final class ImageRun {
     return reported.getCount() == 0;
   }
 
-  /** Submits and collects every image; returns how many were written. */
+  /**
+   * Submits and collects every image; returns how many were written. Images go out while fewer than
+   * {@link #window} are in flight (all at once on a local pool, whose tasks hold only names), and
+   * each answer is taken as it comes, so a cluster run holds only the window's bytes.
+   */
   private int collect(List<String> failures, Set<String> jpegCodecs) {
     int done = 0;
     ScheduledExecutorService alarms =
-        threads && timeout.isPositive()
+        kind == Kind.THREAD && timeout.isPositive()
             ? Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("jfutures-image-timeout").factory())
             : null;
     try {
-      List<TaskFuture<ImageJob.Done>> futures = new ArrayList<>(plan.images().size());
-      Map<TaskFuture<ImageJob.Done>, ImagePlan.Planned> byFuture = new HashMap<>();
-      for (ImagePlan.Planned p : plan.images()) {
-        TaskFuture<ImageJob.Done> future = submit(p.job(), alarms);
-        futures.add(future);
-        byFuture.put(future, p);
-      }
-      running = futures;
-      if (interrupted) {
-        cancelAll();
-      }
-      for (TaskFuture<ImageJob.Done> future : Futures.asCompleted(futures)) {
-        ImagePlan.Planned p = byFuture.get(future);
+      BlockingQueue<Sent> answered = new LinkedBlockingQueue<>();
+      Iterator<ImagePlan.Planned> next = plan.images().iterator();
+      int inFlight = 0;
+      long bytesInFlight = 0;
+      while (inFlight > 0 || (next.hasNext() && !interrupted)) {
+        while (next.hasNext()
+            && !interrupted
+            && (inFlight == 0 || (inFlight < window() && bytesInFlight < MAX_BYTES_IN_FLIGHT))) {
+          ImagePlan.Planned p = next.next();
+          Sent sent = send(p, alarms, failures);
+          if (sent == null) {
+            progress.step();
+            continue;
+          }
+          sent.future.onDone(f -> answered.add(sent));
+          inFlight++;
+          bytesInFlight += sent.bytes;
+        }
+        if (inFlight == 0) {
+          break;
+        }
+        Sent sent;
         try {
-          String used = future.get().jpegCodec();
-          if (used != null) {
-            jpegCodecs.add(used);
-          }
-          done++;
-        } catch (CancellationException e) {
-          if (abandoned.contains(future) && !interrupted) {
-            failed(failures, p, tookTooLong("it was abandoned"));
-          }
-        } catch (ExecutionException e) {
-          if (!interrupted) {
-            failed(failures, p, reason(e.getCause()));
-          }
+          sent = answered.take();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           break;
+        }
+        inFlight--;
+        bytesInFlight -= sent.bytes;
+        running.remove(sent.future);
+        if (settle(sent, failures, jpegCodecs)) {
+          done++;
         }
         progress.step();
       }
@@ -169,6 +205,7 @@ final class ImageRun {
         plan.removePartialFiles();
       }
     } finally {
+      workersSeen = Math.max(workersSeen, pool.maxWorkers());
       progress.close();
       if (alarms != null) {
         alarms.shutdownNow();
@@ -183,20 +220,94 @@ final class ImageRun {
     return done;
   }
 
+  /** An image handed to the pool: its future, and the input bytes it holds (cluster runs only). */
+  private record Sent(ImagePlan.Planned image, TaskFuture<?> future, long bytes) {}
+
+  /**
+   * How many images may be in flight: on a cluster twice its workers, so that each worker has its
+   * next image at hand, as it reports them now (members come and go); elsewhere, all of them.
+   */
+  private int window() {
+    workersSeen = Math.max(workersSeen, pool.maxWorkers());
+    return kind == Kind.CLUSTER ? Math.max(4, 2 * pool.maxWorkers()) : Integer.MAX_VALUE;
+  }
+
+  /**
+   * Hands {@code p} to the pool; null when the image failed before it could go (a cluster run reads
+   * it here, and says why it cannot).
+   */
+  private Sent send(ImagePlan.Planned p, ScheduledExecutorService alarms, List<String> failures) {
+    ImageJob job = p.job();
+    TaskFuture<?> future;
+    long bytes = 0;
+    if (kind == Kind.CLUSTER) {
+      byte[] data;
+      try {
+        data = job.readInput();
+      } catch (ImageException e) {
+        failed(failures, p, e.getMessage());
+        return null;
+      }
+      bytes = data.length;
+      future = pool.submit(new RemoteImage(job, data, timeout));
+    } else if (alarms != null) {
+      CompletableFuture<TaskFuture<ImageJob.Done>> self = new CompletableFuture<>();
+      TaskFuture<ImageJob.Done> alarmed = pool.submit(new Alarmed(job, alarms, self));
+      self.complete(alarmed);
+      future = alarmed;
+    } else {
+      future = pool.submit(job);
+    }
+    running.add(future);
+    if (interrupted) {
+      future.cancel(true);
+    }
+    return new Sent(p, future, bytes);
+  }
+
+  /**
+   * Takes an answered image: writes its output if it came from a cluster, and records it. Returns
+   * whether the image was written.
+   */
+  private boolean settle(Sent sent, List<String> failures, Set<String> jpegCodecs) {
+    ImagePlan.Planned p = sent.image;
+    try {
+      Object answer = sent.future.get();
+      ImageJob.Done result;
+      if (answer instanceof ImageJob.Filtered filtered) {
+        if (interrupted) {
+          return false;
+        }
+        p.job().write(filtered.encoded());
+        result = filtered.done();
+      } else {
+        result = (ImageJob.Done) answer;
+      }
+      if (result.jpegCodec() != null) {
+        jpegCodecs.add(result.jpegCodec());
+      }
+      return true;
+    } catch (ImageException e) {
+      failed(failures, p, e.getMessage());
+    } catch (CancellationException e) {
+      if (abandoned.contains(sent.future) && !interrupted) {
+        failed(failures, p, tookTooLong("it was abandoned"));
+      }
+    } catch (ExecutionException e) {
+      if (!interrupted) {
+        failed(failures, p, reason(e.getCause()));
+      }
+    } catch (InterruptedException e) {
+      // The future is done: get() does not wait.
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
   private void failed(List<String> failures, ImagePlan.Planned p, String reason) {
     String line = p.input() + ": " + reason;
     failures.add(line);
     progress.message(ImagesCommand.printable("jfutures: " + line));
-  }
-
-  private TaskFuture<ImageJob.Done> submit(ImageJob job, ScheduledExecutorService alarms) {
-    if (alarms == null) {
-      return pool.submit(job);
-    }
-    CompletableFuture<TaskFuture<ImageJob.Done>> self = new CompletableFuture<>();
-    TaskFuture<ImageJob.Done> future = pool.submit(new Alarmed(job, alarms, self));
-    self.complete(future);
-    return future;
   }
 
   /** An image on a thread pool, which sets an alarm for its timeout as it starts. */
@@ -263,7 +374,7 @@ final class ImageRun {
   }
 
   private void cancelAll() {
-    for (TaskFuture<ImageJob.Done> future : running) {
+    for (TaskFuture<?> future : running) {
       future.cancel(true);
     }
   }
@@ -279,6 +390,9 @@ final class ImageRun {
     while (cause != null && !(cause instanceof ImageException)) {
       if (cause instanceof TaskTimeoutException) {
         return tookTooLong("its worker was stopped");
+      }
+      if (cause instanceof RemoteImage.TimedOut) {
+        return tookTooLong("its member gave up on it");
       }
       if (cause instanceof WorkerCrashedException crash) {
         return crashReason(crash);

@@ -1,5 +1,6 @@
 package io.jfutures.cli;
 
+import com.hazelcast.client.config.ClientConfig;
 import io.jfutures.Pool;
 import io.jfutures.ProcessPool;
 import io.jfutures.ThreadPool;
@@ -10,6 +11,7 @@ import io.jfutures.cli.image.ImageJob;
 import io.jfutures.cli.image.JpegCodec;
 import io.jfutures.cli.image.LibJpeg;
 import io.jfutures.cli.image.TurboJpeg;
+import io.jfutures.hazelcast.ClusterPool;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -29,8 +31,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code jfutures images}: the article's image job. The command checks its options, scans the
  * inputs ({@link ImageInputs}), plans each image's output ({@link ImagePlan}), runs the plan on a
- * {@link ProcessPool} or a {@link ThreadPool} ({@link ImageRun}, which also handles timeouts and
- * Ctrl-C) and prints the summary.
+ * {@link ProcessPool}, a {@link ThreadPool} or a cluster's {@link ClusterPool} ({@link ImageRun},
+ * which also handles timeouts and Ctrl-C) and prints the summary.
  */
 @Command(
     name = "images",
@@ -45,6 +47,7 @@ import picocli.CommandLine.Parameters;
       "  jfutures images samples/photos --out processed",
       "  jfutures images 'shots/**/*.jpg' --out edges --filter find_edges --format png",
       "  jfutures images photos --recursive --out small --quality 60 --workers 4",
+      "  jfutures images photos --out edges --cluster 10.0.0.11,10.0.0.12 --cluster-name studio",
       "",
       "Exit codes: 0 all images done, 1 some failed, 2 bad usage, 130 interrupted."
     })
@@ -105,6 +108,25 @@ final class ImagesCommand implements Callable<Integer> {
           "process: worker JVMs, a crash or runaway image cannot take the run down; thread: threads"
               + " in this JVM (default: ${DEFAULT-VALUE}).")
   PoolKind pool;
+
+  @Option(
+      names = "--cluster",
+      split = ",",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Run on the members of a jfutures cluster ('jfutures cluster member') instead of this"
+              + " machine, reached at any of these addresses (a HOST alone means its ports"
+              + " 5701-5703). Images are read and written here; their bytes travel.")
+  List<String> cluster;
+
+  @Option(
+      names = "--cluster-name",
+      paramLabel = "NAME",
+      description =
+          "The cluster's name, as its members were given it (default: "
+              + ClusterPool.DEFAULT_CLUSTER_NAME
+              + ").")
+  String clusterName;
 
   @Option(
       names = "--format",
@@ -225,7 +247,15 @@ final class ImagesCommand implements Callable<Integer> {
     if (timeout.isNegative()) {
       throw usage("--timeout must be 0 (none) or more, was " + timeout);
     }
-    if (codec == JpegCodec.Choice.TURBOJPEG && TurboJpeg.libraryProblem() != null) {
+    ImageRun.Kind kind = cluster != null ? ImageRun.Kind.CLUSTER : runKind();
+    if (cluster != null) {
+      checkCluster();
+    } else if (clusterName != null) {
+      throw usage("--cluster-name needs --cluster: the addresses of the cluster's members");
+    }
+    if (codec == JpegCodec.Choice.TURBOJPEG
+        && kind != ImageRun.Kind.CLUSTER
+        && TurboJpeg.libraryProblem() != null) {
       throw usage("--codec turbojpeg: " + TurboJpeg.libraryProblem());
     }
     if (codec == JpegCodec.Choice.LIBJPEG && pool != PoolKind.PROCESS) {
@@ -271,7 +301,7 @@ final class ImagesCommand implements Callable<Integer> {
                     quality,
                     codec,
                     maxPixels,
-                    pool == PoolKind.PROCESS),
+                    kind == ImageRun.Kind.PROCESS),
             (input, problem) -> {
               failures.add(input + ": " + problem);
               err.println(printable("jfutures: " + input + ": " + problem));
@@ -285,16 +315,78 @@ final class ImagesCommand implements Callable<Integer> {
     }
     int poolSize = Math.max(1, Math.min(workers, plan.images().size()));
     err.flush();
+    Pool runOn;
+    if (kind == ImageRun.Kind.CLUSTER) {
+      try {
+        runOn = connect();
+      } catch (IllegalStateException e) {
+        err.println(printable("jfutures: --cluster: " + e.getMessage()));
+        err.flush();
+        return Main.SOME_FAILED;
+      }
+    } else {
+      runOn = newPool(poolSize);
+    }
     Progress progress =
         Progress.create(err, filter.name(), plan.images().size(), quiet, Progress.onTerminal());
-    ImageRun run =
-        new ImageRun(plan, newPool(poolSize), pool == PoolKind.THREAD, timeout, progress);
+    ImageRun run = new ImageRun(plan, runOn, kind, timeout, progress);
     int total = found.sources().size() + found.problems().size();
-    return run.run(failures, result -> report(result, total, poolSize));
+    return run.run(failures, result -> report(result, total, kind));
   }
 
+  private ImageRun.Kind runKind() {
+    return pool == PoolKind.THREAD ? ImageRun.Kind.THREAD : ImageRun.Kind.PROCESS;
+  }
+
+  /** Refuses what a cluster run cannot do, before anything is read. */
+  private void checkCluster() {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    if (parsed.hasMatchedOption("--pool")) {
+      throw usage(
+          "--pool and --cluster exclude each other: --cluster runs on the cluster's members");
+    }
+    if (parsed.hasMatchedOption("--workers")) {
+      throw usage(
+          "--workers does not apply to --cluster: each member runs as many images at once as it"
+              + " has CPUs");
+    }
+    if (codec == JpegCodec.Choice.LIBJPEG) {
+      throw usage("--codec libjpeg: " + JpegCodec.LIBJPEG_NEEDS_PROCESS);
+    }
+    if (cluster.isEmpty()) {
+      throw usage("--cluster needs at least one member's address");
+    }
+    for (String address : cluster) {
+      String problem = ClusterCommand.addressProblem(address.strip());
+      if (problem != null) {
+        throw usage("--cluster: " + problem);
+      }
+    }
+    if (clusterName != null && clusterName.isBlank()) {
+      throw usage("--cluster-name must not be blank");
+    }
+  }
+
+  /**
+   * A pool on the cluster at {@code --cluster}, as its client. An image whose member is lost runs
+   * again on another, up to three times.
+   *
+   * @throws IllegalStateException saying that no member answered
+   */
+  private Pool connect() {
+    ClientConfig config = new ClientConfig();
+    config.setClusterName(clusterName != null ? clusterName : ClusterPool.DEFAULT_CLUSTER_NAME);
+    for (String address : cluster) {
+      config.getNetworkConfig().addAddress(address.strip());
+    }
+    return ClusterPool.builder().retries(CLUSTER_RETRIES).connect(config);
+  }
+
+  /** How many times an image whose member was lost runs again on another. */
+  static final int CLUSTER_RETRIES = 3;
+
   /** Prints the summary of {@code result}; returns the exit code. */
-  private int report(ImageRun.Result result, int total, int poolSize) {
+  private int report(ImageRun.Result result, int total, ImageRun.Kind kind) {
     PrintWriter stdout = spec.commandLine().getOut();
     if (result.interrupted()) {
       err.printf(
@@ -307,7 +399,9 @@ final class ImagesCommand implements Callable<Integer> {
     if (!quiet) {
       if (codec == JpegCodec.Choice.AUTO && result.jpegCodecs().contains(ImageIoJpeg.NAME)) {
         String problem = TurboJpeg.libraryProblem();
-        if (pool == PoolKind.PROCESS && LibJpeg.libraryProblem() != null) {
+        if (kind == ImageRun.Kind.CLUSTER) {
+          problem = "a member of the cluster has no libturbojpeg (Debian's libturbojpeg0).";
+        } else if (kind == ImageRun.Kind.PROCESS && LibJpeg.libraryProblem() != null) {
           problem = LibJpeg.libraryProblem() + "; " + problem;
         }
         err.println(
@@ -325,8 +419,8 @@ final class ImagesCommand implements Callable<Integer> {
           filter,
           result.seconds(),
           result.done() / Math.max(result.seconds(), 1e-9),
-          pool.name().toLowerCase(Locale.ROOT),
-          poolSize,
+          kind.name().toLowerCase(Locale.ROOT),
+          result.workers(),
           result.jpegCodecs().isEmpty() ? "" : ", " + String.join(" and ", result.jpegCodecs()),
           result.failures().size(),
           out);

@@ -30,7 +30,9 @@ class BenchCommandTest {
         .contains("fetch_data x3 (20 ms each), ThreadPool(3)")
         .contains("map(square) over 20,000 ints, ProcessPool()")
         .contains("errors caught: 1 one by one, 1 on the pool")
-        .contains("CONTOUR on 8 photos");
+        .contains("CONTOUR on 8 photos")
+        .contains("the same on ClusterPool.embedded(), bytes through the member")
+        .contains("on the member");
   }
 
   @Test

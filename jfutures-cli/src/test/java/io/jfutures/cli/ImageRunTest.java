@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class ImageRunTest {
   private static ImageRun emptyRun() {
     Progress quiet = Progress.create(new PrintWriter(new StringWriter()), "test", 0, true, false);
-    return new ImageRun(new ImagePlan(List.of()), ThreadPool.create(1), true, Duration.ZERO, quiet);
+    return new ImageRun(
+        new ImagePlan(List.of()), ThreadPool.create(1), ImageRun.Kind.THREAD, Duration.ZERO, quiet);
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,21 @@ class InterruptTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"process", "thread"})
+  @ValueSource(strings = {"process", "thread", "cluster"})
   void ctrlCStopsTheRunLeavesOnlyWholeImagesAndCountsWhatItWrote(String pool) throws Exception {
+    if (pool.equals("cluster")) {
+      try (ClusterCommandTest.Member member = ClusterCommandTest.startMember(false)) {
+        member.readUpTo("Stop it with Ctrl-C.");
+        interruptARun(
+            "--cluster", "127.0.0.1:" + member.port(), "--cluster-name", member.clusterName());
+      }
+    } else {
+      interruptARun("--workers", pool.equals("thread") ? "2" : "1", "--pool", pool);
+    }
+  }
+
+  private void interruptARun(String... poolOptions) throws Exception {
+    boolean processes = List.of(poolOptions).contains("process");
     Path in = Files.createDirectories(dir.resolve("in"));
     byte[] photo;
     try (InputStream sample = Files.newInputStream(Path.of("../samples/photos/LadyBird.jpg"))) {
@@ -39,9 +53,12 @@ class InterruptTest {
     }
     Path out = dir.resolve("out");
     List<String> command = new ArrayList<>(defaultSigint());
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(arg -> arg.startsWith("--add-"))
+        .forEach(command::add);
     command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
             System.getProperty("java.class.path"),
@@ -50,14 +67,11 @@ class InterruptTest {
             in.toString(),
             "--out",
             out.toString(),
-            "--workers",
-            pool.equals("thread") ? "2" : "1",
-            "--pool",
-            pool,
             "--codec",
             "imageio",
             "--filter",
             "blur"));
+    command.addAll(List.of(poolOptions));
     int reported;
     Process process =
         new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -71,7 +85,7 @@ class InterruptTest {
       }
       assertThat(line).as("a first progress line; stderr: %s", err).isNotNull();
       List<ProcessHandle> workers = process.descendants().toList();
-      if (pool.equals("process")) {
+      if (processes) {
         assertThat(workers).isNotEmpty();
       }
 

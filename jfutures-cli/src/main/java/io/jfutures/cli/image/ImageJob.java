@@ -19,7 +19,10 @@ import java.util.Objects;
 
 /**
  * One image to read, filter and write: the unit of work that travels to a worker, so it holds only
- * names and settings. Decoding, filtering and encoding all happen in {@link #run()}, in the worker.
+ * names and settings. On a local pool the worker does it all, in {@link #run()}. On a cluster,
+ * whose members cannot see this machine's files, the command {@linkplain #readInput reads} the
+ * input, a member {@linkplain #filter filters} its bytes ({@link RemoteImage}), and the command
+ * {@linkplain #write writes} what comes back, by the same rules.
  *
  * <p>Every file it touches may have been planted by someone else, so:
  *
@@ -125,7 +128,37 @@ public record ImageJob(
    *     written
    */
   public Done run() {
-    byte[] data = read(Path.of(input), ImageFiles.maxFileBytes(maxPixels));
+    Filtered filtered = filter(readInput());
+    write(filtered.encoded());
+    return filtered.done();
+  }
+
+  /**
+   * An image filtered and encoded, not yet written: what a cluster member sends back for the
+   * machine that runs the command to {@linkplain #write write}.
+   *
+   * @param encoded the output file's bytes
+   * @param done what the job reports
+   */
+  public record Filtered(byte[] encoded, Done done) implements Serializable {}
+
+  /**
+   * The input's bytes, refusing anything but a regular file no larger than an image within {@code
+   * maxPixels} could be.
+   *
+   * @throws ImageException saying why the input cannot be read
+   */
+  public byte[] readInput() {
+    return read(Path.of(input), ImageFiles.maxFileBytes(maxPixels));
+  }
+
+  /**
+   * Decodes {@code data} (the input's bytes, read wherever the input is), filters and encodes it;
+   * touches no file.
+   *
+   * @throws ImageException with a message for the user when the image cannot be read or filtered
+   */
+  public Filtered filter(byte[] data) {
     ImageFiles.Format source = ImageFiles.formatOf(data);
     ImageFiles.Format target =
         format != null
@@ -138,14 +171,15 @@ public record ImageJob(
     Image image = ImageFiles.decode(data, jpeg, maxPixels);
     Image filtered = filter.apply(image);
     byte[] encoded = ImageFiles.encode(filtered, target, quality, jpeg);
-    write(encoded);
-    return new Done(
-        image.width(),
-        image.height(),
-        image.mode(),
-        data.length,
-        encoded.length,
-        jpeg == null ? null : jpeg.name());
+    return new Filtered(
+        encoded,
+        new Done(
+            image.width(),
+            image.height(),
+            image.mode(),
+            data.length,
+            encoded.length,
+            jpeg == null ? null : jpeg.name()));
   }
 
   /** The file's bytes, refusing anything but a regular file of at most {@code limit} bytes. */
@@ -199,7 +233,12 @@ public record ImageJob(
     }
   }
 
-  private void write(byte[] encoded) {
+  /**
+   * Writes {@code encoded} to the output safely (see the class comment).
+   *
+   * @throws ImageException saying why nothing was written
+   */
+  public void write(byte[] encoded) {
     Path partial = partialFile();
     Path target = Path.of(output);
     stopIfCancelled();
