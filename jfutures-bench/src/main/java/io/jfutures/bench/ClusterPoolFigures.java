@@ -147,9 +147,15 @@ public final class ClusterPoolFigures {
   }
 
   /** Member JVMs of one new cluster on loopback, started one after another so that each joins. */
-  private record Members(String clusterName, List<Integer> ports, List<Process> processes)
+  record Members(String clusterName, List<Integer> ports, List<Process> processes)
       implements AutoCloseable {
     static Members start(int count) throws IOException, InterruptedException {
+      return start(count, List.of());
+    }
+
+    /** Starts {@code count} members, each JVM with {@code jvmOptions} too. */
+    static Members start(int count, List<String> jvmOptions)
+        throws IOException, InterruptedException {
       String clusterName = "bench-" + UUID.randomUUID();
       List<Integer> ports = new ArrayList<>();
       for (int i = 0; i < count; i++) {
@@ -159,7 +165,7 @@ public final class ClusterPoolFigures {
       Members members = new Members(clusterName, ports, new ArrayList<>());
       try {
         for (int port : ports) {
-          members.processes.add(startMember(clusterName, port, all));
+          members.processes.add(startMember(clusterName, port, all, jvmOptions));
         }
       } catch (IOException | RuntimeException e) {
         members.close();
@@ -185,13 +191,14 @@ public final class ClusterPoolFigures {
       }
     }
 
-    private static Process startMember(String clusterName, int port, String members)
-        throws IOException {
+    private static Process startMember(
+        String clusterName, int port, String members, List<String> jvmOptions) throws IOException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
           .filter(arg -> arg.startsWith("--add-") || arg.startsWith("--sun-misc"))
           .forEach(command::add);
+      command.addAll(jvmOptions);
       command.addAll(
           List.of(
               "-cp",

@@ -77,7 +77,8 @@ public final class ProcessTransport implements Transport<Worker> {
                 settings.taskTimeout(),
                 settings.retries(),
                 false,
-                CHUNK_TARGET_NANOS),
+                CHUNK_TARGET_NANOS,
+                0),
             this);
   }
 

@@ -76,7 +76,9 @@ public final class Dispatcher<L> implements Backend {
    * @param retries how many times a task whose worker died runs again before it fails
    * @param cancelsRunningTasks whether the transport can stop one running task (else {@code
    *     cancel(true)} of a running task kills its worker)
-   * @param chunkTargetNanos how long an automatically sized map chunk should run
+   * @param chunkTargetNanos how long an automatically sized map chunk should run, at least
+   * @param dispatchNanos what sending one dispatch and taking its answer costs this side (its CPU
+   *     time), which bounds how many dispatches a second it can make; 0 where that never limits
    */
   public record Settings(
       String poolName,
@@ -85,7 +87,8 @@ public final class Dispatcher<L> implements Backend {
       Duration taskTimeout,
       int retries,
       boolean cancelsRunningTasks,
-      long chunkTargetNanos) {}
+      long chunkTargetNanos,
+      long dispatchNanos) {}
 
   private final Settings settings;
   private final Transport<L> transport;
@@ -237,10 +240,22 @@ public final class Dispatcher<L> implements Backend {
     return seatsRecycledForMemory;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>At least the settings' target, and long enough that this side, at {@link
+   * Settings#dispatchNanos} a dispatch, could feed every worker twice over: with {@code W} workers
+   * each finishing a chunk every {@code T}, it must send {@code W / T} chunks a second, so {@code
+   * T} grows with the workers the cluster reports. A map sizes its chunks when it starts.
+   */
   @Override
   public long chunkTargetNanos() {
-    return settings.chunkTargetNanos();
+    return Math.max(
+        settings.chunkTargetNanos(), FEED_HEADROOM * settings.dispatchNanos() * maxWorkers());
   }
+
+  /** How many times over this side could feed every worker at the chunk target. */
+  static final int FEED_HEADROOM = 2;
 
   @Override
   public int defaultBufferSize() {

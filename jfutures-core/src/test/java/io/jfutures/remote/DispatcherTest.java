@@ -83,7 +83,7 @@ class DispatcherTest {
 
   private Dispatcher<String> dispatcher(int seats, int retries, Duration timeout, int maxTasks) {
     return new Dispatcher<>(
-        new Dispatcher.Settings("Test", seats, maxTasks, timeout, retries, false, 5_000_000),
+        new Dispatcher.Settings("Test", seats, maxTasks, timeout, retries, false, 5_000_000, 0),
         transport);
   }
 
@@ -303,7 +303,7 @@ class DispatcherTest {
     assertThat(refill).hasSize(2);
     Dispatcher<String> fresh =
         new Dispatcher<>(
-            new Dispatcher.Settings("Short", 1, 0, null, 0, false, 5_000_000), transport);
+            new Dispatcher.Settings("Short", 1, 0, null, 0, false, 5_000_000, 0), transport);
     PoolCore shortPool = new PoolCore("Short", fresh);
     for (int i = 0; i < 40; i++) {
       shortPool.submit(value(i));
@@ -398,7 +398,7 @@ class DispatcherTest {
       throws Exception {
     Dispatcher<String> dispatcher =
         new Dispatcher<>(
-            new Dispatcher.Settings("Cluster", 0, 0, null, 1, true, 20_000_000), transport);
+            new Dispatcher.Settings("Cluster", 0, 0, null, 1, true, 20_000_000, 50_000), transport);
     PoolCore pool = new PoolCore("Cluster", dispatcher);
     Seat<String> a = dispatcher.join("a", "member a", 1);
     Seat<String> b = dispatcher.join("b", "member b", 1);
@@ -420,5 +420,21 @@ class DispatcherTest {
     assertThat(future.get()).isEqualTo(3);
     dispatcher.ended(first, Ending.lost("member left", null));
     assertThat(pool.maxWorkers()).isEqualTo(1);
+  }
+
+  @Test
+  void theMapsChunkTargetGrowsWithTheWorkersTheClusterReportsOnceItCouldNotFeedThemAll() {
+    Dispatcher<String> dispatcher =
+        new Dispatcher<>(
+            new Dispatcher.Settings("Cluster", 0, 0, null, 1, true, 20_000_000, 50_000), transport);
+    dispatcher.join("a", "member a", 16);
+    assertThat(dispatcher.chunkTargetNanos()).isEqualTo(20_000_000);
+    assertThat(dispatcher.defaultBufferSize()).isEqualTo(64);
+    for (int i = 1; i < 100; i++) {
+      dispatcher.join("m" + i, "member " + i, 16);
+    }
+    // 1,600 workers, each ending a chunk every T, at 50 us a dispatch: T >= 2 * 1,600 * 50 us.
+    assertThat(dispatcher.chunkTargetNanos()).isEqualTo(160_000_000);
+    assertThat(dispatcher.defaultBufferSize()).isEqualTo(6_400);
   }
 }

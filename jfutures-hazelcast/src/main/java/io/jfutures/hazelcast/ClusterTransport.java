@@ -72,6 +72,13 @@ final class ClusterTransport implements Transport<Member> {
    */
   private static final long CHUNK_TARGET_NANOS = 20_000_000;
 
+  /**
+   * What one dispatch costs a client: encoding, Hazelcast's invocation and response, the completion
+   * hop and decoding, in CPU time (measured by {@code jfutures-bench}'s {@code ClusterScaling}).
+   * With the feed headroom it sets the chunk target for large clusters.
+   */
+  private static final long DISPATCH_NANOS = 60_000;
+
   /** Stands in {@code remotes} for a dispatch cancelled before it was sent. */
   private static final Future<byte[]> CANCELLED = CompletableFuture.failedFuture(new Error());
 
@@ -134,7 +141,9 @@ final class ClusterTransport implements Transport<Member> {
     this.code = new ClientCode(instance, this::async);
     this.dispatcher =
         new Dispatcher<>(
-            new Dispatcher.Settings(poolName, 0, 0, null, retries, true, CHUNK_TARGET_NANOS), this);
+            new Dispatcher.Settings(
+                poolName, 0, 0, null, retries, true, CHUNK_TARGET_NANOS, DISPATCH_NANOS),
+            this);
     this.lifecycleRegistration =
         instance
             .getLifecycleService()
