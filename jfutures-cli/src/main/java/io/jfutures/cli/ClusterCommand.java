@@ -149,6 +149,15 @@ final class ClusterCommand implements Runnable {
     String bind;
 
     @Option(
+        names = "--public-address",
+        paramLabel = "HOST:PORT",
+        description =
+            "The address other members and clients reach this member at, where it differs from"
+                + " --bind and --port (behind NAT, a port forward or a proxy). Default: the bind"
+                + " address and port.")
+    String publicAddress;
+
+    @Option(
         names = {"--classpath", "-cp"},
         paramLabel = "PATH",
         description =
@@ -173,6 +182,16 @@ final class ClusterCommand implements Runnable {
       checkAddresses(join);
       if (port != null) {
         config.getNetworkConfig().setPortAutoIncrement(false);
+      }
+      if (publicAddress != null) {
+        String problem = addressProblem(publicAddress);
+        if (problem == null && !publicAddress.matches(".*:[0-9]+")) {
+          problem = "'" + publicAddress + "' names no port; write HOST:PORT";
+        }
+        if (problem != null) {
+          throw usage("--public-address: " + problem);
+        }
+        config.getNetworkConfig().setPublicAddress(publicAddress);
       }
       if (classpath != null) {
         config.setClassLoader(

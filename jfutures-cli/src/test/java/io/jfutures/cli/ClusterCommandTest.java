@@ -343,6 +343,12 @@ class ClusterCommandTest {
   void badAddressesArePlainUsageErrorsNotHazelcastLogs() throws IOException {
     var unresolvable = jfutures("cluster", "member", "--members", "no-such-host.invalid:5701");
     assertUsage(unresolvable, "--members: host 'no-such-host.invalid' cannot be resolved");
+    assertUsage(
+        jfutures("cluster", "member", "--public-address", "10.0.0.1"),
+        "--public-address: '10.0.0.1' names no port; write HOST:PORT");
+    assertUsage(
+        jfutures("cluster", "member", "--public-address", "no-such-host.invalid:5701"),
+        "--public-address: host 'no-such-host.invalid' cannot be resolved");
 
     // TEST-NET-3 (RFC 5737): never an address of this machine.
     var foreign = jfutures("cluster", "member", "--bind", "203.0.113.7");
