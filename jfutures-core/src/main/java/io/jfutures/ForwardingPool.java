@@ -1,6 +1,7 @@
 package io.jfutures;
 
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +28,11 @@ public abstract class ForwardingPool implements Pool {
   @Override
   public <T> TaskFuture<T> submit(Task<T> task) {
     return core.submit(task);
+  }
+
+  @Override
+  public ExecutorService asExecutorService() {
+    return core.asExecutorService();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jfutures;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 
@@ -70,6 +71,44 @@ public interface Pool extends AutoCloseable {
   int maxWorkers();
 
   PoolStats stats();
+
+  /**
+   * This pool as a {@link ExecutorService}, for code that takes one: {@code
+   * CompletableFuture.supplyAsync(supplier, executor)}, {@code HttpClient.Builder.executor},
+   * Spring's {@code TaskExecutor}, Reactor's {@code Schedulers.fromExecutorService}, {@code
+   * invokeAll}. It is a view, not a copy: its tasks run on this pool's workers and count in its
+   * stats and insights, the futures it returns are this pool's {@link TaskFuture}s, and shutting it
+   * down shuts the pool down. Each call returns the same view. Every method behaves as {@link
+   * ExecutorService} says:
+   *
+   * <ul>
+   *   <li>{@code shutdownNow} cancels every task the view was given that has not started and
+   *       returns them ({@code execute}'s and {@code submit(Runnable)}'s as given, a {@code
+   *       Callable} in a {@link java.util.concurrent.FutureTask}), cancels the pool's other pending
+   *       tasks, and stops the view's running ones as {@code cancel(true)} does: a thread is
+   *       interrupted, a worker process killed;
+   *   <li>{@code isTerminated} and {@code awaitTermination} wait for the pool's every task and
+   *       worker;
+   *   <li>a task given to {@code execute} that throws is logged ({@code System.Logger}
+   *       "io.jfutures", WARNING), as a pool thread's uncaught exception would be.
+   * </ul>
+   *
+   * <p><b>On a process or cluster pool tasks travel</b>, so a {@code Runnable} or {@code Callable}
+   * handed to the view must be serializable with everything it captures. One that is not fails its
+   * own future at once through {@code submit} and {@code invokeAll}/{@code invokeAny}, naming the
+   * class that cannot travel, and is refused with a {@link RejectedExecutionException} saying so
+   * through {@code execute}, which has no future; the pool goes on. That is what {@code
+   * CompletableFuture.supplyAsync(supplier, view)} and {@code runAsync} meet there: the JDK wraps
+   * the supplier in a task class of its own, which is not serializable. Instead, {@code
+   * pool.submit(task)} already returns a {@link java.util.concurrent.CompletableFuture}:
+   *
+   * <pre>{@code
+   * CompletableFuture<Report> report = pool.submit(() -> analyse(dataset));   // a Task lambda travels
+   * Callable<Report> call = (Callable<Report> & Serializable) () -> analyse(dataset);
+   * Future<Report> same = pool.asExecutorService().submit(call);            // so does this one
+   * }</pre>
+   */
+  ExecutorService asExecutorService();
 
   /**
    * Where the pool's time went, as an immutable snapshot: per worker, its start-up, tasks done,

@@ -36,6 +36,15 @@ public interface Backend {
    */
   void awaitTermination() throws InterruptedException;
 
+  /**
+   * Whether tasks are encoded to run elsewhere (worker processes, cluster members): then a task
+   * that cannot travel fails its own future as it is submitted, with the {@link
+   * java.io.IOException} that names what could not be encoded.
+   */
+  default boolean tasksTravel() {
+    return false;
+  }
+
   /** Null while the pool works; once it is broken, what broke it, thrown by every later submit. */
   RuntimeException brokenCause();
 

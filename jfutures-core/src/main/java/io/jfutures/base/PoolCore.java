@@ -11,7 +11,10 @@ import io.jfutures.TaskFuture;
 import io.jfutures.jfr.TaskSubmitted;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -32,7 +35,9 @@ public final class PoolCore implements Pool {
   private final Backend backend;
   private final Ledger ledger;
   private final ReentrantLock shutdownLock = new ReentrantLock();
+  private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile boolean shutdown;
+  private volatile PoolExecutorService executorService;
 
   /**
    * @param name how the pool is named in messages and in the name of its keep-alive thread
@@ -121,6 +126,7 @@ public final class PoolCore implements Pool {
       if (!shutdown) {
         shutdown = true;
         backend.shutdown();
+        Thread.ofVirtual().name(name + "-termination").start(this::awaitWorkersThenTerminate);
       }
       if (cancelPending) {
         backend.cancelPending();
@@ -136,6 +142,48 @@ public final class PoolCore implements Pool {
       }
     }
     ManagedPools.withdraw(this);
+  }
+
+  private void awaitWorkersThenTerminate() {
+    try {
+      backend.awaitTermination();
+      terminated.countDown();
+    } catch (InterruptedException e) {
+      // nothing interrupts this thread but the JVM's end
+    }
+  }
+
+  /**
+   * Whether the pool is shut down and every task has ended and every worker exited: what {@link
+   * java.util.concurrent.ExecutorService#isTerminated} means.
+   */
+  boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  /** Waits until {@link #isTerminated}, at most {@code nanos}; returns whether it is. */
+  boolean awaitTermination(long nanos) throws InterruptedException {
+    return terminated.await(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Whether a task that cannot be encoded fails as it is submitted (see {@link Backend}). */
+  boolean tasksTravel() {
+    return backend.tasksTravel();
+  }
+
+  @Override
+  public ExecutorService asExecutorService() {
+    PoolExecutorService view = executorService;
+    if (view == null) {
+      synchronized (this) {
+        view = executorService;
+        if (view == null) {
+          view = new PoolExecutorService(this);
+          executorService = view;
+        }
+      }
+    }
+    return view;
   }
 
   @Override

@@ -216,6 +216,11 @@ public final class Dispatcher<L> implements Backend {
   }
 
   @Override
+  public boolean tasksTravel() {
+    return true;
+  }
+
+  @Override
   public RuntimeException brokenCause() {
     return broken;
   }

@@ -13,22 +13,33 @@ import io.jfutures.ReturnWhen;
 import io.jfutures.TaskFailedException;
 import io.jfutures.TaskFuture;
 import io.jfutures.WaitTimeoutException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@link Pool} contract, as one specification that every pool kind must meet: a subclass says
@@ -360,6 +371,215 @@ public abstract class PoolContract {
       assertThat(insights.busy()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
       assertThat(insights.toString())
           .contains(insights.pool(), "tasks", "busy", "slowest tasks:", "NamedSleep[millis=300]");
+    }
+  }
+
+  /**
+   * {@link Pool#asExecutorService}: the behaviours the JSR-166 TCK checks of every executor service
+   * ({@code AbstractExecutorServiceTest}, and {@code ThreadPoolExecutorTest}'s shutdown, {@code
+   * invokeAll} and {@code invokeAny} cases), ported to the view, for every pool kind.
+   */
+  @Nested
+  class AsExecutorService {
+    private static Callable<Integer> value(int value) {
+      return (Callable<Integer> & Serializable) () -> value;
+    }
+
+    private static Callable<Integer> failing() {
+      return (Callable<Integer> & Serializable)
+          () -> {
+            throw new ArithmeticException("failed on purpose");
+          };
+    }
+
+    private static Callable<Integer> sleeper() {
+      return (Callable<Integer> & Serializable)
+          () -> {
+            Thread.sleep(BUSY_MILLIS);
+            return 0;
+          };
+    }
+
+    @Test
+    void submitGivesEachTasksValueThroughThePoolsOwnFutureAndCountsInItsStats() throws Exception {
+      try (Pool pool = newPool(2)) {
+        ExecutorService view = pool.asExecutorService();
+        assertThat(pool.asExecutorService()).isSameAs(view);
+        Future<Integer> callable = view.submit(value(42));
+        Future<String> withResult = view.submit((Runnable & Serializable) () -> {}, "done");
+        Future<?> runnable = view.submit((Runnable & Serializable) () -> {});
+
+        assertThat(callable).isInstanceOf(TaskFuture.class);
+        assertThat(callable.get(60, TimeUnit.SECONDS)).isEqualTo(42);
+        assertThat(withResult.get(60, TimeUnit.SECONDS)).isEqualTo("done");
+        assertThat(runnable.get(60, TimeUnit.SECONDS)).isNull();
+        assertThat(pool.stats().completed()).isEqualTo(3);
+      }
+    }
+
+    @Test
+    void executeRunsTheCommandOnThePool(@TempDir Path dir) throws Exception {
+      Path ran = dir.resolve("ran");
+      String where = ran.toString();
+      Pool pool = newPool(2);
+      ExecutorService view = pool.asExecutorService();
+      view.execute(
+          (Runnable & Serializable)
+              () -> {
+                try {
+                  Files.createFile(Path.of(where));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      view.shutdown();
+      assertThat(view.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(ran).exists();
+    }
+
+    @Test
+    void nullsAreRefusedWithNullPointerExceptionBeforeAnythingRuns() {
+      try (Pool pool = newPool(1)) {
+        ExecutorService view = pool.asExecutorService();
+        List<Callable<Integer>> withNull = new ArrayList<>();
+        withNull.add(value(1));
+        withNull.add(null);
+        assertThatThrownBy(() -> view.execute(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> view.submit((Callable<Integer>) null))
+            .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> view.submit((Runnable) null))
+            .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> view.submit(null, 1)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> view.invokeAll(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> view.invokeAny(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> view.invokeAll(withNull)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> view.invokeAny(withNull)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> view.invokeAll(List.of(value(1)), 1, null))
+            .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> view.invokeAny(List.of(value(1)), 1, null))
+            .isInstanceOf(NullPointerException.class);
+        assertThat(pool.stats().submitted()).isZero();
+      }
+    }
+
+    @Test
+    void invokeAllOfNothingIsNothingAndInvokeAnyOfNothingIsIllegal() throws Exception {
+      try (Pool pool = newPool(1)) {
+        ExecutorService view = pool.asExecutorService();
+        assertThat(view.invokeAll(List.<Callable<Integer>>of())).isEmpty();
+        assertThatThrownBy(() -> view.invokeAny(List.<Callable<Integer>>of()))
+            .isInstanceOf(IllegalArgumentException.class);
+      }
+    }
+
+    @Test
+    void invokeAllReturnsOnceEveryTaskIsDoneEachReportingThroughItsFuture() throws Exception {
+      try (Pool pool = newPool(2)) {
+        List<Future<Integer>> futures =
+            pool.asExecutorService().invokeAll(List.of(value(1), failing(), value(3)));
+
+        assertThat(futures).hasSize(3).allMatch(Future::isDone);
+        assertThat(futures.get(0).get()).isEqualTo(1);
+        assertThatThrownBy(() -> futures.get(1).get())
+            .isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(ArithmeticException.class);
+        assertThat(futures.get(2).get()).isEqualTo(3);
+      }
+    }
+
+    @Test
+    void invokeAnyReturnsTheValueOfATaskThatSucceededOrTheFailureWhenNoneDid() throws Exception {
+      try (Pool pool = newPool(2)) {
+        ExecutorService view = pool.asExecutorService();
+        assertThat(view.invokeAny(List.of(failing(), value(7)))).isEqualTo(7);
+        assertThatThrownBy(() -> view.invokeAny(List.of(failing(), failing())))
+            .isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(ArithmeticException.class);
+      }
+    }
+
+    @Test
+    void timedInvokeAllCancelsWhatHasNotCompletedWhenTimeRunsOut() throws Exception {
+      try (Pool pool = newPool(2)) {
+        List<Future<Integer>> futures =
+            pool.asExecutorService()
+                .invokeAll(List.of(value(1), sleeper()), 200, TimeUnit.MILLISECONDS);
+
+        assertThat(futures).hasSize(2).allMatch(Future::isDone);
+        assertThat(futures.get(1).isCancelled()).isTrue();
+      }
+    }
+
+    @Test
+    void timedInvokeAnyThrowsTimeoutExceptionAndCancelsItsTasksWhenNoneCompletes() {
+      try (Pool pool = newPool(2)) {
+        assertThatThrownBy(
+                () ->
+                    pool.asExecutorService()
+                        .invokeAny(List.of(sleeper(), sleeper()), 200, TimeUnit.MILLISECONDS))
+            .isInstanceOf(TimeoutException.class);
+        assertThat(pool.stats().cancelled()).isEqualTo(2);
+      }
+    }
+
+    @Test
+    void shutdownRefusesNewTasksLetsAcceptedOnesFinishThenTerminates() throws Exception {
+      Pool pool = newPool(2);
+      ExecutorService view = pool.asExecutorService();
+      Future<Integer> accepted = view.submit(value(5));
+      assertThat(view.awaitTermination(10, TimeUnit.MILLISECONDS)).isFalse();
+      assertThat(view.isTerminated()).isFalse();
+
+      view.shutdown();
+
+      assertThat(view.isShutdown()).isTrue();
+      assertThat(pool.isShutdown()).isTrue();
+      assertThatThrownBy(() -> view.submit(value(6)))
+          .isInstanceOf(RejectedExecutionException.class);
+      assertThatThrownBy(() -> view.execute((Runnable & Serializable) () -> {}))
+          .isInstanceOf(RejectedExecutionException.class);
+      assertThat(view.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(view.isTerminated()).isTrue();
+      assertThat(accepted.get()).isEqualTo(5);
+    }
+
+    @Test
+    void shutdownNowReturnsTheTasksThatNeverStartedAndStopsTheRunningOnes() throws Exception {
+      Pool pool = newPool(2);
+      ExecutorService view = pool.asExecutorService();
+      List<Future<Integer>> running = new ArrayList<>();
+      for (int i = 0; i < pool.maxWorkers(); i++) {
+        running.add(view.submit(sleeper()));
+      }
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (pool.stats().running() < running.size()) {
+        assertThat(System.nanoTime()).as("every worker busy").isLessThan(deadline);
+        TimeUnit.MILLISECONDS.sleep(5);
+      }
+      List<Runnable> waiting = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Runnable queued = (Runnable & Serializable) () -> {};
+        waiting.add(queued);
+        view.execute(queued);
+      }
+
+      List<Runnable> neverStarted = view.shutdownNow();
+
+      assertThat(neverStarted).containsExactlyInAnyOrderElementsOf(waiting);
+      assertThat(view.isShutdown()).isTrue();
+      assertThat(view.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(running).allMatch(Future::isCancelled);
+      assertThat(pool.stats().running()).isZero();
+    }
+
+    @Test
+    void closeShutsDownAndWaitsForTheTasks() throws Exception {
+      Pool pool = newPool(1);
+      ExecutorService view = pool.asExecutorService();
+      Future<Integer> future = view.submit(value(9));
+      view.close();
+      assertThat(view.isTerminated()).isTrue();
+      assertThat(future.get()).isEqualTo(9);
     }
   }
 }

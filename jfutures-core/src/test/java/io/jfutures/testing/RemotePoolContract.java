@@ -1,11 +1,20 @@
 package io.jfutures.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jfutures.Pool;
 import io.jfutures.RemoteException;
 import io.jfutures.TaskFuture;
 import java.io.NotSerializableException;
+import java.io.Serializable;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +79,45 @@ public abstract class RemotePoolContract extends PoolContract {
           .isInstanceOf(NotSerializableException.class)
           .hasMessageContaining(Handle.class.getName());
       assertThat(pool.submit(() -> 2).result()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void theViewFailsATaskThatCannotTravelAloneAndExecuteRefusesItSayingWhy() throws Exception {
+    try (Pool pool = newPool(1)) {
+      ExecutorService view = pool.asExecutorService();
+      Handle handle = new Handle();
+
+      Future<Integer> captured = view.submit((Callable<Integer> & Serializable) () -> handle.value);
+      assertThat(captured.isDone()).isTrue();
+      assertThatThrownBy(captured::get)
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(NotSerializableException.class)
+          .hasMessageContaining(Handle.class.getName());
+      Runnable plain = () -> {};
+      Future<?> unserializable = view.submit(plain);
+      assertThatThrownBy(unserializable::get)
+          .cause()
+          .isInstanceOf(NotSerializableException.class)
+          .hasMessageContaining(plain.getClass().getName());
+      assertThatThrownBy(() -> view.execute((Runnable & Serializable) () -> handle.value++))
+          .isInstanceOf(RejectedExecutionException.class)
+          .hasMessageContaining(Handle.class.getName());
+
+      assertThat(view.submit((Callable<Integer> & Serializable) () -> 4).get()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void supplyAsyncOnTheViewIsRefusedBecauseTheJdksOwnTaskCannotTravel() throws Exception {
+    try (Pool pool = newPool(1)) {
+      ExecutorService view = pool.asExecutorService();
+      assertThatThrownBy(
+              () -> CompletableFuture.supplyAsync((Supplier<Integer> & Serializable) () -> 1, view))
+          .isInstanceOf(RejectedExecutionException.class)
+          .hasMessageContaining("CompletableFuture$AsyncSupply");
+      assertThat(pool.submit(() -> 1).get()).isEqualTo(1);
     }
   }
 }

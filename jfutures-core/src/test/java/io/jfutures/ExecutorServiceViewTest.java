@@ -1,0 +1,68 @@
+package io.jfutures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A thread pool's {@link Pool#asExecutorService} where the JDK expects an executor. The contract
+ * suite holds every pool kind's view to {@code ExecutorService}'s rules.
+ */
+class ExecutorServiceViewTest {
+
+  @Test
+  void supplyAsyncOnAThreadPoolsViewRunsOnThePoolsThreads() throws Exception {
+    try (ThreadPool pool = ThreadPool.builder().maxWorkers(2).threadNamePrefix("viewed").build()) {
+      String thread =
+          CompletableFuture.supplyAsync(
+                  () -> Thread.currentThread().getName(), pool.asExecutorService())
+              .get(60, TimeUnit.SECONDS);
+
+      assertThat(thread).startsWith("viewed");
+      assertThat(pool.stats().completed()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anHttpClientBuiltWithAVirtualThreadPoolsViewFetchesFromALocalServer() throws Exception {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/hello",
+        exchange -> {
+          byte[] body = "hello from the server".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    try (ThreadPool pool = ThreadPool.builder().virtualThreads().build()) {
+      ExecutorService view = pool.asExecutorService();
+      try (HttpClient client = HttpClient.newBuilder().executor(view).build()) {
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hello");
+        HttpResponse<String> response =
+            client
+                .sendAsync(
+                    HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                .get(60, TimeUnit.SECONDS);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hello from the server");
+      }
+      assertThat(pool.stats().completed()).as("the client's work ran on the pool").isPositive();
+    } finally {
+      server.stop(0);
+    }
+  }
+}
