@@ -9,7 +9,6 @@ import io.jfutures.cli.ImagesCommandTest.Run;
 import io.jfutures.testing.Ports;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -181,11 +180,7 @@ class ClusterImagesTest {
       Files.copy(first, in.resolve(String.format("noise-%03d.png", i)));
     }
     Path out = dir.resolve("out");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(arg -> arg.startsWith("--add-"))
-        .forEach(command::add);
+    List<String> command = ChildJvm.java();
     command.addAll(
         List.of(
             "-Xmx96m",

@@ -6,7 +6,6 @@ import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,10 +52,7 @@ class InterruptTest {
     }
     Path out = dir.resolve("out");
     List<String> command = new ArrayList<>(defaultSigint());
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(arg -> arg.startsWith("--add-"))
-        .forEach(command::add);
+    command.addAll(ChildJvm.java());
     command.addAll(
         List.of(
             "--enable-native-access=ALL-UNNAMED",
