@@ -499,6 +499,22 @@ public abstract class PoolContract {
     }
 
     @Test
+    void anInterruptedInvokeAllOrInvokeAnyThrowsAndCancelsItsTasks() {
+      try (Pool pool = newPool(2)) {
+        ExecutorService view = pool.asExecutorService();
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> view.invokeAll(List.of(sleeper())))
+            .isInstanceOf(InterruptedException.class);
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> view.invokeAny(List.of(sleeper())))
+            .isInstanceOf(InterruptedException.class);
+        assertThat(pool.stats().cancelled()).isEqualTo(2);
+      } finally {
+        Thread.interrupted();
+      }
+    }
+
+    @Test
     void timedInvokeAllCancelsWhatHasNotCompletedWhenTimeRunsOut() throws Exception {
       try (Pool pool = newPool(2)) {
         List<Future<Integer>> futures =
