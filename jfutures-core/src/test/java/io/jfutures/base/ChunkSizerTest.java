@@ -53,6 +53,12 @@ class ChunkSizerTest {
   }
 
   @Test
+  void chunksHoldTheWholeNumberOfInputsNearestTheTarget() {
+    assertThat(sizes(new ChunkSizer(0, TARGET), 10, TARGET * 6 / 10).getLast()).isEqualTo(2);
+    assertThat(sizes(new ChunkSizer(0, TARGET), 10, TARGET * 7 / 10).getLast()).isEqualTo(1);
+  }
+
+  @Test
   void aFixedSizeIsUsedAsGivenWhateverTheCost() {
     assertThat(sizes(new ChunkSizer(7, TARGET), 5, 1)).containsOnly(7);
     assertThat(sizes(new ChunkSizer(7, TARGET), 5, TARGET)).containsOnly(7);
