@@ -10,9 +10,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +39,40 @@ class ExecutorServiceViewTest {
       assertThat(thread).startsWith("viewed");
       assertThat(pool.stats().completed()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aCommandGivenToExecuteThatThrowsIsLoggedAsAnUncaughtExceptionWouldBe() throws Exception {
+    CountDownLatch logged = new CountDownLatch(1);
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            records.add(record);
+            logged.countDown();
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger logger = Logger.getLogger("io.jfutures");
+    logger.addHandler(capture);
+    try (ThreadPool pool = ThreadPool.create(1)) {
+      pool.asExecutorService()
+          .execute(
+              () -> {
+                throw new IllegalStateException("thrown in execute");
+              });
+      assertThat(logged.await(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
+    assertThat(records.get(0).getThrown()).hasMessage("thrown in execute");
   }
 
   @Test
