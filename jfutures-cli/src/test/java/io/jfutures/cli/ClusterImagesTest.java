@@ -210,6 +210,25 @@ class ClusterImagesTest {
   }
 
   @Test
+  void aClusterThatDoesNotAnswerEndsTheCommandWithTheAddressesItTried() throws IOException {
+    int port = Ports.free();
+    Run run =
+        images(
+            ImageFixtures.samplePhotos(),
+            dir.resolve("out"),
+            "--cluster",
+            "127.0.0.1:" + port,
+            "--cluster-name",
+            clusterName);
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("jfutures: --cluster: no member of cluster '" + clusterName + "' answered at")
+        .contains("127.0.0.1:" + port)
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void whatACommandOnAClusterCannotDoIsAUsageErrorThatSaysWhy() throws IOException {
     Path in = ImageFixtures.samplePhotos();
     Path out = dir.resolve("out");
