@@ -85,8 +85,9 @@ final class ImageRun {
   }
 
   /**
-   * The most input bytes a cluster run holds at once, beyond a single image: outputs are written as
-   * they come, so this and the window bound the run's memory however many images there are.
+   * The most bytes of inputs a cluster run holds at once (each input twice: as read, and encoded
+   * for its member), beyond a single image. Outputs are written as they come, so this and the
+   * window bound the run's memory however many images there are.
    */
   private static final long MAX_BYTES_IN_FLIGHT =
       Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
@@ -248,7 +249,8 @@ final class ImageRun {
         failed(failures, p, e.getMessage());
         return null;
       }
-      bytes = data.length;
+      // The task holds the bytes, and the pool their encoded copy, until the answer comes.
+      bytes = 2L * data.length;
       future = pool.submit(new RemoteImage(job, data, timeout));
     } else if (alarms != null) {
       CompletableFuture<TaskFuture<ImageJob.Done>> self = new CompletableFuture<>();
