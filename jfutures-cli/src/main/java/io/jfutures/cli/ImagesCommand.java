@@ -47,7 +47,7 @@ import picocli.CommandLine.Parameters;
       "  jfutures images samples/photos --out processed",
       "  jfutures images 'shots/**/*.jpg' --out edges --filter find_edges --format png",
       "  jfutures images photos --recursive --out small --quality 60 --workers 4",
-      "  jfutures images photos --out edges --cluster 10.0.0.11,10.0.0.12 --cluster-name studio",
+      "  jfutures images photos --out edges --cluster 10.0.0.11 --cluster-name studio",
       "",
       "Exit codes: 0 all images done, 1 some failed, 2 bad usage, 130 interrupted."
     })
