@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -311,6 +312,25 @@ class MapTest {
       previous = call[0];
     }
     assertThat(previous).isEqualTo(1_000);
+  }
+
+  @Test
+  void aSlowProgressListenerHasSeenEveryResultBeforeTheStreamEnds() {
+    AtomicLong seen = new AtomicLong();
+    List<Integer> results =
+        pool.map(
+                (Integer x) -> x,
+                range(200),
+                MapOptions.defaults()
+                    .chunkSize(1)
+                    .onProgress(
+                        (done, total) -> {
+                          LockSupport.parkNanos(200_000);
+                          seen.set(done);
+                        }))
+            .toList();
+    assertThat(results).hasSize(200);
+    assertThat(seen).hasValue(200);
   }
 
   @Test

@@ -16,7 +16,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -51,8 +50,11 @@ final class MapRun<A, R> implements Spliterator<R> {
       this.start = start;
     }
 
-    /** Whether this chunk's progress has been reported, by the pool's thread or the consumer. */
-    private final AtomicBoolean reported = new AtomicBoolean();
+    /**
+     * Whether this chunk's progress has been reported, by the pool's thread or the consumer; read
+     * and set under {@code progressLock}.
+     */
+    private boolean reported;
 
     /** Runs on the pool thread that finished the chunk. */
     @Override
@@ -64,11 +66,22 @@ final class MapRun<A, R> implements Spliterator<R> {
     /**
      * Reports the chunk's progress unless that was done already. The consumer calls this too before
      * it hands out the chunk's values, since it may be woken before the pool's thread gets here,
-     * and a listener must see all of a map's progress before its stream ends.
+     * and a listener must see all of a map's progress before its stream ends. The check and the
+     * report are one step under {@code progressLock}, so a consumer that finds the chunk reported
+     * also finds the listener returned.
      */
     void reportOnce(ChunkResult result) {
-      if (listener != null && result != null && reported.compareAndSet(false, true)) {
-        reportProgress(result.succeeded() + (result.failure() == null ? 0 : 1));
+      if (listener == null || result == null) {
+        return;
+      }
+      progressLock.lock();
+      try {
+        if (!reported) {
+          reported = true;
+          reportProgress(result.succeeded() + (result.failure() == null ? 0 : 1));
+        }
+      } finally {
+        progressLock.unlock();
       }
     }
   }
@@ -328,15 +341,13 @@ final class MapRun<A, R> implements Spliterator<R> {
     }
   }
 
+  /** Adds {@code count} to the progress and tells the listener; under {@code progressLock}. */
   private void reportProgress(long count) {
-    progressLock.lock();
+    progress += count;
     try {
-      progress += count;
       listener.onProgress(progress, total);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "a map progress listener threw; ignoring it", e);
-    } finally {
-      progressLock.unlock();
     }
   }
 
