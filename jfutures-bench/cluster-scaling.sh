@@ -7,10 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 ./jfutures build -q -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -Dcyclonedx.skip=true >/dev/null
-pom_list() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml"; }
-access=(--sun-misc-unsafe-memory-access=allow)
-for entry in $(pom_list hazelcast.exports); do access+=(--add-exports "$entry=ALL-UNNAMED"); done
-for entry in $(pom_list hazelcast.opens); do access+=(--add-opens "$entry=ALL-UNNAMED"); done
+source "$root/jfutures-bench/hazelcast-access.sh"
 [ $# -gt 0 ] || set -- 200 10 40000 3 400 10 80000 3
 while [ $# -ge 4 ]; do
   ./jfutures java "${access[@]}" -cp jfutures-bench/target/benchmarks.jar \

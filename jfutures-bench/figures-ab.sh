@@ -18,11 +18,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/jfutures-figures-ab.XXXXXX")
 trap remove_before EXIT
 build_before "$rev"
 
-# What Hazelcast asks of the JDK, from the one list in the parent pom.
-pom_list() { sed -n "s:.*<$1>\\(.*\\)</$1>.*:\\1:p" "$root/pom.xml"; }
-access=(--sun-misc-unsafe-memory-access=allow)
-for entry in $(pom_list hazelcast.exports); do access+=(--add-exports "$entry=ALL-UNNAMED"); done
-for entry in $(pom_list hazelcast.opens); do access+=(--add-opens "$entry=ALL-UNNAMED"); done
+source "$root/jfutures-bench/hazelcast-access.sh"
 
 figures() { # side program
   local jar
