@@ -29,10 +29,7 @@ delays=("$@")
 [ ${#delays[@]} -gt 0 ] || delays=(500 5000)
 
 ./jfutures build -q -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -Dcyclonedx.skip=true >/dev/null
-pom_list() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml"; }
-access=(--sun-misc-unsafe-memory-access=allow)
-for entry in $(pom_list hazelcast.exports); do access+=(--add-exports "$entry=ALL-UNNAMED"); done
-for entry in $(pom_list hazelcast.opens); do access+=(--add-opens "$entry=ALL-UNNAMED"); done
+source "$root/jfutures-bench/hazelcast-access.sh"
 bench=(./jfutures java "${access[@]}" -cp jfutures-bench/target/benchmarks.jar)
 
 tag="jf$$"
@@ -63,16 +60,29 @@ start=$(date +%s.%N)
 seconds=$(since "$start")
 echo "local process pool: 40 images in $seconds s = $(rate "$seconds") images/s"
 
-# Waits until a member's log says it started.
-await_member() {
-  local log=$1 i
+# Waits up to a minute until $1 holds the line $2; else shows $1 and fails.
+await_line() {
+  local log=$1 text=$2 i
   for i in $(seq 1 600); do
-    grep -q "Stop it with Ctrl-C." "$log" 2>/dev/null && return 0
+    grep -qF -- "$text" "$log" 2>/dev/null && return 0
     sleep 0.1
   done
-  echo "netns-cluster: a member did not start; its log:" >&2
+  echo "netns-cluster: no '$text' in $log within a minute; it holds:" >&2
   cat "$log" >&2
   return 1
+}
+
+# Waits for the background job $1; if it failed, shows its log $2 and fails.
+await_job() {
+  wait "$1" && return 0
+  cat "$2" >&2
+  return 1
+}
+
+# Kills every process in namespace $1 (kill -9), then deletes the namespace.
+kill_namespace() {
+  ip netns pids "$1" | xargs -r kill -9
+  ip netns del "$1"
 }
 
 # Checks the image job's outputs: every photo written once, whole, and as the local pool wrote it.
@@ -92,7 +102,7 @@ for p in "${ports[@]}"; do
     --members 127.0.0.1:5911,127.0.0.1:5912,127.0.0.1:5913 >"$work/loop-$p.log" 2>&1 &
   disown
 done
-for p in "${ports[@]}"; do await_member "$work/loop-$p.log"; done
+for p in "${ports[@]}"; do await_line "$work/loop-$p.log" "Stop it with Ctrl-C."; done
 "${bench[@]}" io.jfutures.bench.netns.NetnsClient figures "$tag-loopback" 127.0.0.1:5911 6 500 \
   2>&1 | grep -v WARNING
 start=$(date +%s.%N)
@@ -144,7 +154,7 @@ for delay in "${delays[@]}"; do
       >"$work/member-$delay-$n.log" 2>&1 &
     disown
   done
-  for n in 1 2 3; do await_member "$work/member-$delay-$n.log"; done
+  for n in 1 2 3; do await_line "$work/member-$delay-$n.log" "Stop it with Ctrl-C."; done
   client=(ip netns exec "$tag-c")
   trips=500
   [ "$delay" -lt 2000 ] || trips=100
@@ -162,19 +172,13 @@ for delay in "${delays[@]}"; do
   "${client[@]}" "${bench[@]}" io.jfutures.bench.netns.NetnsClient map "$tag" \
     10.218.0.1:5701 6 3000 5 >"$work/map-$delay.log" 2>&1 &
   map_pid=$!
-  for i in $(seq 1 600); do grep -q "map started" "$work/map-$delay.log" && break; sleep 0.1; done
-  grep -q "map started" "$work/map-$delay.log" || { cat "$work/map-$delay.log" >&2; exit 1; }
-  ip netns pids "$tag-m2" | xargs -r kill -9
-  ip netns del "$tag-m2"
+  await_line "$work/map-$delay.log" "map started"
+  kill_namespace "$tag-m2"
   echo "map: member 2's namespace killed at the first result"
-  if ! wait "$map_pid"; then
-    cat "$work/map-$delay.log" >&2
-    exit 1
-  fi
+  await_job "$map_pid" "$work/map-$delay.log"
   grep "^map:" "$work/map-$delay.log"
   # A host that vanishes answers nothing: members declare it dead after 20 s without heartbeats.
-  for i in $(seq 1 600); do grep -q "10.218.0.2:5701 left" "$work/member-$delay-1.log" && break; sleep 0.1; done
-  grep -q "10.218.0.2:5701 left" "$work/member-$delay-1.log" || { echo "member 2 never left" >&2; exit 1; }
+  await_line "$work/member-$delay-1.log" "10.218.0.2:5701 left"
 
   # The image job; member 3's namespace is killed once two images are written.
   out="$work/out-$delay"
@@ -186,22 +190,15 @@ for delay in "${delays[@]}"; do
     [ "$(find "$out" -name 'photo-*' 2>/dev/null | wc -l)" -ge 2 ] && break
     sleep 0.05
   done
-  ip netns pids "$tag-m3" | xargs -r kill -9
-  ip netns del "$tag-m3"
+  kill_namespace "$tag-m3"
   echo "image job: member 3's namespace killed after two images were written"
-  if ! wait "$images_pid"; then
-    cat "$work/images-$delay.log" >&2
-    exit 1
-  fi
+  await_job "$images_pid" "$work/images-$delay.log"
   seconds=$(since "$start")
   check_images "$out"
   echo "image job: all 40 images written once, identical to the local pool's, in $seconds s" \
     "($(rate "$seconds") images/s; member 3 killed early, one member left)"
 
-  for ns in "$tag-c" "$tag-m1" "$sw"; do
-    ip netns pids "$ns" | xargs -r kill -9
-    ip netns del "$ns"
-  done
+  for ns in "$tag-c" "$tag-m1" "$sw"; do kill_namespace "$ns"; done
   namespaces=()
 done
 echo "netns-cluster: passed"
