@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -46,8 +47,9 @@ public final class DelayProxy {
                     out.setTcpNoDelay(true);
                     out.connect(target, 5_000);
                     in.setTcpNoDelay(true);
-                    line(in, out, delayNanos);
-                    line(out, in, delayNanos);
+                    AtomicInteger open = new AtomicInteger(2);
+                    line(in, out, delayNanos, open);
+                    line(out, in, delayNanos, open);
                   } catch (IOException e) {
                     close(in);
                   }
@@ -56,8 +58,11 @@ public final class DelayProxy {
     }
   }
 
-  /** Starts one direction: bytes from {@code from} reach {@code to} {@code delayNanos} later. */
-  private static void line(Socket from, Socket to, long delayNanos) {
+  /**
+   * Starts one direction: bytes from {@code from} reach {@code to} {@code delayNanos} later. The
+   * last of a connection's two directions to end closes both sockets ({@code open} counts them).
+   */
+  private static void line(Socket from, Socket to, long delayNanos, AtomicInteger open) {
     BlockingQueue<Piece> queue = new LinkedBlockingQueue<>();
     Thread.ofPlatform()
         .daemon()
@@ -88,6 +93,10 @@ public final class DelayProxy {
                   }
                   if (piece.bytes() == null) {
                     to.shutdownOutput();
+                    if (open.decrementAndGet() == 0) {
+                      close(from);
+                      close(to);
+                    }
                     return;
                   }
                   output.write(piece.bytes());
