@@ -120,22 +120,7 @@ public final class LibJpeg implements JpegCodec {
 
   /** The bound codec, or why binding failed; initialized on first use. */
   private static final class Bound {
-    static final LibJpeg CODEC;
-    static final String PROBLEM;
-
-    static {
-      LibJpeg codec = null;
-      String problem = LIBRARY.problem();
-      if (LIBRARY.symbols() != null) {
-        try {
-          codec = new LibJpeg(LIBRARY);
-        } catch (Throwable e) {
-          problem = "libjpeg could not be used: " + e;
-        }
-      }
-      CODEC = codec;
-      PROBLEM = problem;
-    }
+    static final NativeLibrary.Binding<LibJpeg> BINDING = LIBRARY.bindCodec(LibJpeg::new);
   }
 
   private static final AddressLayout POINTER = ValueLayout.ADDRESS;
@@ -274,12 +259,12 @@ public final class LibJpeg implements JpegCodec {
 
   /** The codec, or empty when this system has no usable {@code libjpeg.so.62}. */
   static Optional<LibJpeg> instance() {
-    return Optional.ofNullable(Bound.CODEC);
+    return Optional.ofNullable(Bound.BINDING.codec());
   }
 
   /** Why {@link #instance()} is empty; null when it is not. */
   static String unavailableReason() {
-    return Bound.PROBLEM;
+    return Bound.BINDING.problem();
   }
 
   /** Why the library cannot be used as far as looking it up tells; binds nothing. */

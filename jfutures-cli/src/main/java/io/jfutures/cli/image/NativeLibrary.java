@@ -57,6 +57,37 @@ record NativeLibrary(String what, SymbolLookup symbols, String problem) {
     return unusable(what, what + " not found (looked for " + String.join(", ", candidates) + ")");
   }
 
+  /**
+   * A codec bound to this library, or why none could be: what a codec's holder class keeps.
+   *
+   * @param codec the codec; null exactly when {@code problem} is not
+   * @param problem why the codec cannot be used, for a message; null when it can
+   */
+  record Binding<C>(C codec, String problem) {}
+
+  /** A codec's constructor: it binds the library's functions, and may call some of them. */
+  @FunctionalInterface
+  interface Binder<C> {
+    C bind(NativeLibrary library) throws Throwable;
+  }
+
+  /**
+   * Binds a codec with {@code binder} if the library was found; whatever stops it, but the JVM's
+   * own failures, becomes the problem.
+   */
+  <C> Binding<C> bindCodec(Binder<C> binder) {
+    if (symbols == null) {
+      return new Binding<>(null, problem);
+    }
+    try {
+      return new Binding<>(binder.bind(this), null);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) {
+      return new Binding<>(null, what + " could not be used: " + e);
+    }
+  }
+
   /** A downcall handle for the library's function {@code name}. */
   MethodHandle bind(
       Linker linker, String name, FunctionDescriptor descriptor, Linker.Option... options) {

@@ -71,22 +71,7 @@ public final class TurboJpeg implements JpegCodec {
 
   /** The bound codec, or why binding failed; initialized on first use. */
   private static final class Bound {
-    static final TurboJpeg CODEC;
-    static final String PROBLEM;
-
-    static {
-      TurboJpeg codec = null;
-      String problem = LIBRARY.problem();
-      if (LIBRARY.symbols() != null) {
-        try {
-          codec = new TurboJpeg(LIBRARY);
-        } catch (RuntimeException e) {
-          problem = "libturbojpeg could not be used: " + e;
-        }
-      }
-      CODEC = codec;
-      PROBLEM = problem;
-    }
+    static final NativeLibrary.Binding<TurboJpeg> BINDING = LIBRARY.bindCodec(TurboJpeg::new);
   }
 
   private final MethodHandle initDecompress;
@@ -136,12 +121,12 @@ public final class TurboJpeg implements JpegCodec {
 
   /** The codec, or empty when this system has no usable libturbojpeg. Binds it on first use. */
   public static Optional<TurboJpeg> instance() {
-    return Optional.ofNullable(Bound.CODEC);
+    return Optional.ofNullable(Bound.BINDING.codec());
   }
 
   /** Why {@link #instance()} is empty, with how to fix it; null when it is not. */
   public static String unavailableReason() {
-    return withAdvice(Bound.PROBLEM);
+    return withAdvice(Bound.BINDING.problem());
   }
 
   /**
