@@ -311,15 +311,13 @@ final class BenchCommand implements Callable<Integer> {
       codecs.clear();
       t = System.nanoTime();
       try (Pool pool = ClusterPool.embedded()) {
-        List<ImageJob> sent = new ArrayList<>();
         List<TaskFuture<ImageJob.Filtered>> futures = new ArrayList<>();
         for (ImageJob job : jobs) {
           futures.add(pool.submit(new RemoteImage(job, job.readInput(), Duration.ZERO)));
-          sent.add(job);
         }
         for (int i = 0; i < futures.size(); i++) {
           ImageJob.Filtered filtered = futures.get(i).result();
-          sent.get(i).write(filtered.encoded());
+          jobs.get(i).write(filtered.encoded());
           codecs.add(filtered.done().jpegCodec() + " on the member");
         }
       }

@@ -153,8 +153,8 @@ final class ImageRun {
 
   /**
    * Submits and collects every image; returns how many were written. Images go out while fewer than
-   * {@link #window} are in flight (all at once on a local pool, whose tasks hold only names), and
-   * each answer is taken as it comes, so a cluster run holds only the window's bytes.
+   * {@link #window the window} are in flight (all at once on a local pool, whose tasks hold only
+   * names), and each answer is taken as it comes, so a cluster run holds only the window's bytes.
    */
   private int collect(List<String> failures, Set<String> jpegCodecs) {
     int done = 0;
@@ -169,9 +169,12 @@ final class ImageRun {
       int inFlight = 0;
       long bytesInFlight = 0;
       while (inFlight > 0 || (next.hasNext() && !interrupted)) {
+        int workers = pool.maxWorkers();
+        workersSeen = Math.max(workersSeen, workers);
+        int window = window(workers);
         while (next.hasNext()
             && !interrupted
-            && (inFlight == 0 || (inFlight < window() && bytesInFlight < MAX_BYTES_IN_FLIGHT))) {
+            && (inFlight == 0 || (inFlight < window && bytesInFlight < MAX_BYTES_IN_FLIGHT))) {
           ImagePlan.Planned p = next.next();
           Sent sent = send(p, alarms, failures);
           if (sent == null) {
@@ -225,12 +228,12 @@ final class ImageRun {
   private record Sent(ImagePlan.Planned image, TaskFuture<?> future, long bytes) {}
 
   /**
-   * How many images may be in flight: on a cluster twice its workers, so that each worker has its
-   * next image at hand, as it reports them now (members come and go); elsewhere, all of them.
+   * How many images may be in flight with {@code workers} workers (a cluster's members come and
+   * go): on a cluster twice its workers, so that each worker has its next image at hand; elsewhere,
+   * all of them.
    */
-  private int window() {
-    workersSeen = Math.max(workersSeen, pool.maxWorkers());
-    return kind == Kind.CLUSTER ? Math.max(4, 2 * pool.maxWorkers()) : Integer.MAX_VALUE;
+  private int window(int workers) {
+    return kind == Kind.CLUSTER ? Math.max(4, 2 * workers) : Integer.MAX_VALUE;
   }
 
   /**

@@ -258,7 +258,7 @@ final class ImagesCommand implements Callable<Integer> {
         && TurboJpeg.libraryProblem() != null) {
       throw usage("--codec turbojpeg: " + TurboJpeg.libraryProblem());
     }
-    if (codec == JpegCodec.Choice.LIBJPEG && pool != PoolKind.PROCESS) {
+    if (codec == JpegCodec.Choice.LIBJPEG && kind != ImageRun.Kind.PROCESS) {
       throw usage("--codec libjpeg: " + JpegCodec.LIBJPEG_NEEDS_PROCESS);
     }
     if (codec == JpegCodec.Choice.LIBJPEG && LibJpeg.libraryProblem() != null) {
@@ -349,9 +349,6 @@ final class ImagesCommand implements Callable<Integer> {
       throw usage(
           "--workers does not apply to --cluster: each member runs as many images at once as it"
               + " has CPUs");
-    }
-    if (codec == JpegCodec.Choice.LIBJPEG) {
-      throw usage("--codec libjpeg: " + JpegCodec.LIBJPEG_NEEDS_PROCESS);
     }
     if (cluster.isEmpty()) {
       throw usage("--cluster needs at least one member's address");
