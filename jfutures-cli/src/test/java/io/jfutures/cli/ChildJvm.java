@@ -22,4 +22,14 @@ final class ChildJvm {
     command.addAll(List.of(options));
     return command;
   }
+
+  /**
+   * {@code java OPTIONS -cp (this class path) io.jfutures.cli.Main}: a {@code jfutures} command
+   * line, to which the caller adds the command and its arguments.
+   */
+  static List<String> jfutures(String... options) {
+    List<String> command = java(options);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    return command;
+  }
 }

@@ -184,19 +184,8 @@ class ClusterImagesTest {
       Files.copy(first, in.resolve(String.format("noise-%03d.png", i)));
     }
     Path out = dir.resolve("out");
-    List<String> command = ChildJvm.java();
-    command.addAll(
-        List.of(
-            "-Xmx96m",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "images",
-            in.toString(),
-            "--out",
-            out.toString(),
-            "--quiet"));
+    List<String> command = ChildJvm.jfutures("-Xmx96m", "-XX:+ExitOnOutOfMemoryError");
+    command.addAll(List.of("images", in.toString(), "--out", out.toString(), "--quiet"));
     command.addAll(clusterOptions());
     Path err = dir.resolve("err.txt");
     Process process =

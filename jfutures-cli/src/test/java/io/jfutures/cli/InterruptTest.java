@@ -52,13 +52,9 @@ class InterruptTest {
     }
     Path out = dir.resolve("out");
     List<String> command = new ArrayList<>(defaultSigint());
-    command.addAll(ChildJvm.java());
+    command.addAll(ChildJvm.jfutures("--enable-native-access=ALL-UNNAMED"));
     command.addAll(
         List.of(
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
             "images",
             in.toString(),
             "--out",
