@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -493,23 +495,72 @@ class ProcessPoolTest {
   }
 
   @Test
-  void cancelTrueKillsTheWorkerOfASpinningTask() throws Exception {
+  void cancelTrueKillsTheWorkerOfASpinningTask(@TempDir Path dir) throws Exception {
+    String spinning = dir.resolve("spinning").toString();
     try (ProcessPool pool = ProcessPool.create(1)) {
-      TaskFuture<Integer> spinner =
-          pool.submit(
-              () -> {
-                long x = 0;
-                while (true) {
-                  x++;
-                }
-              });
-      while (!spinner.isRunning()) {
-        Thread.onSpinWait();
-      }
+      TaskFuture<Integer> spinner = pool.submit(() -> spin(spinning));
+      awaitFile(Path.of(spinning));
       assertThat(spinner.cancel(true)).isTrue();
       assertThatThrownBy(spinner::result).isInstanceOf(CancellationException.class);
       assertThat(pool.submit(() -> "after cancel").result()).isEqualTo("after cancel");
       assertThat(pool.stats().workersStarted()).isEqualTo(2);
+      assertThat(pool.stats().workersCrashed()).isZero();
+    }
+  }
+
+  @Test
+  void cancelTrueOfATaskTheWorkerBeganBeforeThePoolHeardOfItStillKillsTheWorker(@TempDir Path dir)
+      throws Exception {
+    String spinning = dir.resolve("spinning").toString();
+    ProcessPool pool = ProcessPool.create(1);
+    try {
+      // Short tasks first, so that the worker is handed the next three at once.
+      for (int i = 0; i < 50; i++) {
+        assertThat(pool.submit(() -> 1).result()).isEqualTo(1);
+      }
+      TaskFuture<HeldOnArrival> held;
+      TaskFuture<Integer> quick;
+      TaskFuture<Integer> spinner;
+      try {
+        // The pool's reader stays on the first answer, so it never hears that the worker moved
+        // on: to it, the spinner still waits behind the quick task when it is cancelled.
+        held = pool.submit(HeldOnArrival::new);
+        quick = pool.submit(() -> 2);
+        spinner = pool.submit(() -> spin(spinning));
+        awaitFile(Path.of(spinning));
+        assertThat(spinner.cancel(true)).isTrue();
+      } finally {
+        HeldOnArrival.RELEASE.countDown();
+      }
+      assertThat(held.result(Duration.ofMinutes(1))).isNotNull();
+      assertThat(quick.result(Duration.ofMinutes(1))).isEqualTo(2);
+      assertThatThrownBy(spinner::result).isInstanceOf(CancellationException.class);
+      assertThat(pool.submit(() -> "after cancel").result(Duration.ofMinutes(1)))
+          .isEqualTo("after cancel");
+      assertThat(pool.stats().workersStarted()).isEqualTo(2);
+      assertThat(pool.stats().workersCrashed()).isZero();
+    } finally {
+      // Not waiting: should the spinner still run, the test fails rather than wait for it.
+      pool.shutdown(false, true);
+    }
+  }
+
+  /** Announces that it runs, then spins where no interrupt can reach it. */
+  private static int spin(String announce) throws IOException {
+    Files.writeString(Path.of(announce), "spinning");
+    long x = 0;
+    while (true) {
+      x++;
+    }
+  }
+
+  /** A value whose arrival in the pool waits for {@link #RELEASE}. */
+  static final class HeldOnArrival implements Serializable {
+    static final CountDownLatch RELEASE = new CountDownLatch(1);
+
+    private Object readResolve() throws InterruptedException {
+      RELEASE.await();
+      return this;
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 /**
  * The frames a worker has been sent, as its task thread takes them. Stdin is read by whichever
@@ -22,16 +23,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * good writing to a busy worker, which matters because it writes a worker its next task from the
  * thread that reads the worker's answers: were stdin left unread while a big answer is written,
  * both pipes would fill and both sides wait for ever. And a {@link Wire#SKIP} that arrives while a
- * task runs long is seen before the task it names is taken. (One that arrives in the last
- * millisecond of a short task may be read after the task it names has started: the race that any
- * cancellation of a task about to start runs.)
+ * task runs long is seen before the task it names is taken. A SKIP that names the task running now
+ * comes too late to skip it: the pool is told so ({@code begun}), since only the pool can stop a
+ * running task, by killing this worker.
  *
  * <p>Invariants, under {@code lock}: at most one thread reads stdin at a time ({@code reader});
- * {@code queued} holds tasks in the order they came; a SKIP's id is in {@code skipped} until its
- * task is taken. (A SKIP can come before its task, when the pool cancels a task between handing it
- * to this worker and writing it, so an id is kept whether or not its task has come.) {@code turn}
- * is written by the task thread only, and is odd while it runs a task. The pool's answers to the
- * worker's code requests wait in {@code replies}, by request id, for the thread that asked.
+ * {@code queued} holds tasks in the order they came; a SKIP's id is in {@code skipped} while its
+ * task is queued, until it is taken. {@code turn} and {@code running} are written by the task
+ * thread only: {@code turn} is odd while it runs a task, the one whose id {@code running} holds.
+ * The pool's answers to the worker's code requests wait in {@code replies}, by request id, for the
+ * thread that asked.
  */
 final class Inbox {
   /** How long a task runs before the standby starts reading for it. */
@@ -48,13 +49,20 @@ final class Inbox {
   private final Set<Long> skipped = new HashSet<>();
   private final Map<Long, Wire.Frame> replies = new HashMap<>();
   private final Thread standby;
+  private final LongConsumer begun;
   private Thread reader;
   private boolean ended;
   private volatile long turn;
+  private volatile long running;
   private volatile boolean standbyAsleep;
 
-  Inbox(Wire.Input input) {
+  /**
+   * Reads {@code input}; {@code begun} is told the id of a running task that a SKIP named, on the
+   * thread that read it and without this inbox's lock.
+   */
+  Inbox(Wire.Input input, LongConsumer begun) {
     this.input = input;
+    this.begun = begun;
     this.in = new DataInputStream(input);
     this.standby = new Thread(this::standBy, "jfutures-worker-standby-reader");
     standby.setDaemon(true);
@@ -79,6 +87,7 @@ final class Inbox {
         }
         Wire.Frame frame = queued.pollFirst();
         if (frame != null) {
+          running = frame.id();
           turn++;
           if (standbyAsleep) {
             LockSupport.unpark(standby);
@@ -146,8 +155,13 @@ final class Inbox {
     reader = Thread.currentThread();
     lock.unlock();
     Wire.Frame frame = null;
+    boolean tooLate = false;
     try {
       frame = Wire.read(in);
+      if (frame.kind() == Wire.SKIP && (turn & 1) == 1 && running == frame.id()) {
+        tooLate = true;
+        begun.accept(frame.id());
+      }
     } catch (IOException closed) {
       // the pool retired this worker, or is gone
     } finally {
@@ -157,13 +171,28 @@ final class Inbox {
     if (frame == null) {
       ended = true;
     } else if (frame.kind() == Wire.SKIP) {
-      skipped.add(frame.id());
+      if (!tooLate && isQueued(frame.id())) {
+        skipped.add(frame.id());
+      }
     } else if (frame.kind() == Wire.CODE || frame.kind() == Wire.NO_CODE) {
       replies.put(frame.id(), frame);
     } else {
       queued.addLast(frame);
     }
     arrived.signalAll();
+  }
+
+  /**
+   * Whether the task of {@code id} waits in {@code queued}; a SKIP always follows its task, so one
+   * whose task is neither queued nor running names a task already answered.
+   */
+  private boolean isQueued(long id) {
+    for (Wire.Frame frame : queued) {
+      if (frame.id() == id) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The standby's loop: watch the task thread, and read for it while a task runs long. */

@@ -26,7 +26,10 @@ final class Wire {
   /** Pool to worker: a task to run. */
   static final byte TASK = 2;
 
-  /** Pool to worker: do not run this task if it has not started (it was cancelled). */
+  /**
+   * Pool to worker: do not run this task if it has not started (it was cancelled, or the worker
+   * drains); answered with SKIPPED, or with BEGUN if the task is running.
+   */
   static final byte SKIP = 3;
 
   /**
@@ -59,6 +62,12 @@ final class Wire {
    * the class loader to ask (4 bytes) and the resource's name in UTF-8.
    */
   static final byte CODE_WANTED = 15;
+
+  /**
+   * Worker to pool: the task of this id was already running when its SKIP came, so it could not be
+   * skipped; an answer for it still follows if it ends.
+   */
+  static final byte BEGUN = 16;
 
   private static final byte[] NO_SPARE = new byte[0];
 
@@ -143,7 +152,7 @@ final class Wire {
   private static Frame readAfterMagic(short magic, DataInputStream in, byte[] spare)
       throws IOException {
     byte kind = magic == MAGIC ? in.readByte() : 0;
-    if (magic != MAGIC || kind < INIT || kind > CODE_WANTED || (kind > NO_CODE && kind < READY)) {
+    if (magic != MAGIC || kind < INIT || kind > BEGUN || (kind > NO_CODE && kind < READY)) {
       throw stray(magic, kind, in);
     }
     long id = in.readLong();

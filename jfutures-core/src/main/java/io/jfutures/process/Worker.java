@@ -108,6 +108,9 @@ final class Worker {
     writeLock.lock();
     try {
       for (Dispatch dispatch : batch) {
+        if (dispatch.withdrawn()) {
+          continue;
+        }
         long loader = transport.loaders.idOf(dispatch.loader());
         Sent sent = new Sent(loader << 32 | (nextId++ & 0xFFFF_FFFFL), dispatch);
         inFlight.addLast(sent);
@@ -129,7 +132,10 @@ final class Worker {
     }
   }
 
-  /** Asks the worker to skip {@code dispatch}, if it has not answered it yet. */
+  /**
+   * Asks the worker to skip {@code dispatch}, if it has not answered it yet; one not yet written is
+   * never written, as it is {@linkplain Dispatch#withdrawn withdrawn}.
+   */
   void skip(Dispatch dispatch) {
     writeLock.lock();
     try {
@@ -203,6 +209,7 @@ final class Worker {
           case Wire.INIT_FAILED -> initializerFailed(frame);
           case Wire.RESULT, Wire.FAILURE, Wire.SKIPPED -> answered(frame, answers.buffered() > 0);
           case Wire.CODE_WANTED -> serveCode(frame);
+          case Wire.BEGUN -> begun(frame.id());
           default -> throw new IOException("unknown frame kind " + frame.kind());
         }
       }
@@ -363,6 +370,16 @@ final class Worker {
     long took = dispatch.startedAt() == 0 ? -1 : now - dispatch.startedAt();
     if (transport.dispatcher.finished(seat, dispatch, took, !moreWaiting)) {
       dispatch.settle(frame.kind() == Wire.FAILURE, frame.payload(), 0, frame.length());
+    }
+  }
+
+  /** The worker had begun the task of {@code id} when asked to skip it. */
+  private void begun(long id) {
+    for (Sent sent : inFlight) {
+      if (sent.id() == id) {
+        transport.dispatcher.begunBeforeSkip(seat, sent.dispatch());
+        return;
+      }
     }
   }
 

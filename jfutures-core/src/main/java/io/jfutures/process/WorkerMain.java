@@ -45,6 +45,8 @@ public final class WorkerMain {
    */
   static final String PROGRAM_PATH = "jfutures.worker.program";
 
+  private static final byte[] NOTHING = new byte[0];
+
   private WorkerMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -75,8 +77,8 @@ public final class WorkerMain {
     Wire.write(out, Wire.READY, 0, buffer.array(), 0);
     out.flush();
 
-    Inbox inbox = new Inbox(input);
     ReentrantLock writing = new ReentrantLock();
+    Inbox inbox = new Inbox(input, id -> answerBegun(out, writing, id));
     CodeChannel code = new CodeChannel(out, writing, inbox);
     Map<Integer, ClassLoader> loaders = new HashMap<>();
     Thread flusher = startFlusher(out, writing);
@@ -108,6 +110,19 @@ public final class WorkerMain {
       } finally {
         writing.unlock();
       }
+    }
+  }
+
+  /** Tells the pool at once that the task of {@code id} was running when its SKIP came. */
+  private static void answerBegun(DataOutputStream out, ReentrantLock writing, long id) {
+    writing.lock();
+    try {
+      Wire.write(out, Wire.BEGUN, id, NOTHING, 0);
+      out.flush();
+    } catch (IOException gone) {
+      // the pool is gone; this worker exits as it notices
+    } finally {
+      writing.unlock();
     }
   }
 

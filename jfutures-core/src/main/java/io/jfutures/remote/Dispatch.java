@@ -16,6 +16,9 @@ public final class Dispatch {
   /** Its flight-recorder event, begun as the worker began it; null unless one is recorded. */
   volatile TaskRan event;
 
+  /** Set, under the dispatcher's lock, once its task was cancelled and its place freed. */
+  volatile boolean withdrawn;
+
   Dispatch(Job job) {
     this.job = job;
   }
@@ -31,6 +34,14 @@ public final class Dispatch {
    */
   public ClassLoader loader() {
     return job.loader;
+  }
+
+  /**
+   * Whether the dispatcher gave it up as its task was cancelled: a transport no longer sends it,
+   * and tells {@link Dispatcher#begunBeforeSkip} if its worker turns out to have begun it.
+   */
+  public boolean withdrawn() {
+    return withdrawn;
   }
 
   /** The worker began it now. */

@@ -792,6 +792,7 @@ public final class Dispatcher<L> implements Backend {
         }
       } else {
         Dispatch dropped = job.current;
+        dropped.withdrawn = true;
         releaseLocked(job);
         actions.add(() -> transport.cancel(seat, dropped));
       }
@@ -800,6 +801,29 @@ public final class Dispatcher<L> implements Backend {
       lock.unlock();
     }
     run(actions);
+  }
+
+  /**
+   * The worker of {@code seat} had begun {@code dispatch} when it was told to drop it. If the
+   * dispatch was {@linkplain Dispatch#withdrawn withdrawn} for a {@code cancel(true)} (the pool saw
+   * it as waiting, but the worker had moved on to it) and the transport cannot stop one running
+   * task, the worker is killed, as for any running task so cancelled.
+   */
+  public void begunBeforeSkip(Seat<L> seat, Dispatch dispatch) {
+    lock.lock();
+    try {
+      if (!dispatch.withdrawn
+          || settings.cancelsRunningTasks()
+          || seat.kill != null
+          || !seats.contains(seat)) {
+        return;
+      }
+      seat.kill = Seat.Kill.CANCEL;
+      seat.killedFor = dispatch.job;
+    } finally {
+      lock.unlock();
+    }
+    transport.kill(seat);
   }
 
   /** Kills the worker of every job that has run past the task timeout. */

@@ -87,7 +87,7 @@ public final class Seat<L> {
 
   /** How many more jobs this seat may take now. */
   int free(int depth, int maxTasks) {
-    if (!ready || retiring || draining) {
+    if (!ready || retiring || draining || kill != null) {
       return 0;
     }
     if (pausedUntil != 0) {

@@ -49,7 +49,10 @@ public interface Transport<L> {
 
   /**
    * Tells the worker of {@code seat} to drop {@code dispatch}, whose task was cancelled. The
-   * dispatcher has already freed its place; an answer that still comes is ignored.
+   * dispatcher has already freed its place and marked the dispatch {@linkplain Dispatch#withdrawn
+   * withdrawn}; an answer that still comes is ignored. The call may come before {@link #send} has
+   * sent the dispatch, which then must not send it. A transport that cannot stop one running task
+   * reports a worker that had already begun it to {@link Dispatcher#begunBeforeSkip}.
    */
   void cancel(Seat<L> seat, Dispatch dispatch);
 

@@ -264,6 +264,59 @@ class DispatcherTest {
   }
 
   @Test
+  void aTaskCancelledBeforeItsWorkerSawItBeginIsWithdrawnAndItsWorkerKilledIfItHadBegunIt()
+      throws Exception {
+    Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
+    PoolCore pool = new PoolCore("Test", dispatcher);
+    Seat<String> seat = warmUp(dispatcher, pool);
+
+    TaskFuture<Integer> first = pool.submit(value(1));
+    TaskFuture<Integer> doomed = pool.submit(value(2));
+    List<Dispatch> held = new ArrayList<>();
+    while (held.size() < 2) {
+      held.addAll(FakeTransport.next(transport.sent));
+    }
+    held.get(0).markStarted(System.nanoTime());
+    assertThat(doomed.cancel(true)).isTrue();
+    Dispatch withdrawn = FakeTransport.next(transport.cancelled);
+    assertThat(withdrawn).isSameAs(held.get(1));
+    assertThat(withdrawn.withdrawn()).isTrue();
+    assertThat(held.get(0).withdrawn()).isFalse();
+    assertThat(transport.killed).isEmpty();
+
+    // The worker had answered the first task and begun the second before the skip reached it.
+    answer(dispatcher, seat, held.get(0), 10_000);
+    withdrawn.markStarted(System.nanoTime());
+    dispatcher.begunBeforeSkip(seat, withdrawn);
+    assertThat(FakeTransport.next(transport.killed)).isSameAs(seat);
+    TaskFuture<Integer> after = pool.submit(value(3));
+    dispatcher.ended(seat, Ending.exited(137, "worker was killed by signal 9"));
+
+    Seat<String> replacement = readySeat(dispatcher);
+    answer(dispatcher, replacement, FakeTransport.next(transport.sent).get(0), 10_000);
+    assertThat(first.get()).isEqualTo(1);
+    assertThat(after.get()).isEqualTo(3);
+    assertThatThrownBy(doomed::get).isInstanceOf(CancellationException.class);
+    assertThat(pool.stats().workersCrashed()).isZero();
+  }
+
+  @Test
+  void aWorkerThatCouldNotSkipATaskThatWasNotCancelledIsLeftToFinishIt() throws Exception {
+    Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
+    PoolCore pool = new PoolCore("Test", dispatcher);
+    Seat<String> seat = warmUp(dispatcher, pool);
+
+    TaskFuture<Integer> running = pool.submit(value(1));
+    Dispatch dispatch = FakeTransport.next(transport.sent).get(0);
+    dispatch.markStarted(System.nanoTime());
+    // A worker draining for memory is told to skip all it holds, the running task included.
+    dispatcher.begunBeforeSkip(seat, dispatch);
+    answer(dispatcher, seat, dispatch, 10_000);
+    assertThat(running.get()).isEqualTo(1);
+    assertThat(transport.killed).isEmpty();
+  }
+
+  @Test
   void aTaskPastItsTimeoutFailsWithTaskTimeoutExceptionAndItsWorkerIsKilled() throws Exception {
     Dispatcher<String> dispatcher = dispatcher(1, 3, Duration.ofMillis(20), 0);
     PoolCore pool = new PoolCore("Test", dispatcher);
