@@ -110,6 +110,15 @@ class DispatcherTest {
     return seat;
   }
 
+  /** The next {@code n} dispatches the transport is asked to send, over however many batches. */
+  private List<Dispatch> sent(int n) throws InterruptedException {
+    List<Dispatch> dispatches = new ArrayList<>();
+    while (dispatches.size() < n) {
+      dispatches.addAll(FakeTransport.next(transport.sent));
+    }
+    return dispatches;
+  }
+
   /** Answers {@code dispatch} with its task's own value, as a worker would. */
   private static void answer(
       Dispatcher<String> dispatcher, Seat<String> seat, Dispatch dispatch, long tookNanos)
@@ -195,10 +204,7 @@ class DispatcherTest {
     for (int i = 1; i <= 3; i++) {
       futures.add(pool.submit(value(i)));
     }
-    List<Dispatch> held = new ArrayList<>();
-    while (held.size() < 3) {
-      held.addAll(FakeTransport.next(transport.sent));
-    }
+    List<Dispatch> held = sent(3);
     held.get(0).markStarted(System.nanoTime());
     dispatcher.ended(seat, Ending.exited(1, "worker exited with code 1"));
 
@@ -222,10 +228,7 @@ class DispatcherTest {
 
     TaskFuture<Integer> doomed = pool.submit(value(1));
     TaskFuture<Integer> next = pool.submit(value(2));
-    List<Dispatch> held = new ArrayList<>();
-    while (held.size() < 2) {
-      held.addAll(FakeTransport.next(transport.sent));
-    }
+    List<Dispatch> held = sent(2);
     held.get(0).markStarted(System.nanoTime());
     assertThat(doomed.cancel(true)).isTrue();
     assertThat(FakeTransport.next(transport.killed)).isSameAs(seat);
@@ -251,10 +254,7 @@ class DispatcherTest {
 
     pool.submit(value(1));
     TaskFuture<Integer> waiting = pool.submit(value(2));
-    List<Dispatch> held = new ArrayList<>();
-    while (held.size() < 2) {
-      held.addAll(FakeTransport.next(transport.sent));
-    }
+    List<Dispatch> held = sent(2);
     held.get(0).markStarted(System.nanoTime());
     assertThat(waiting.cancel(true)).isTrue();
     assertThat(FakeTransport.next(transport.cancelled)).isSameAs(held.get(1));
@@ -272,10 +272,7 @@ class DispatcherTest {
 
     TaskFuture<Integer> first = pool.submit(value(1));
     TaskFuture<Integer> doomed = pool.submit(value(2));
-    List<Dispatch> held = new ArrayList<>();
-    while (held.size() < 2) {
-      held.addAll(FakeTransport.next(transport.sent));
-    }
+    List<Dispatch> held = sent(2);
     held.get(0).markStarted(System.nanoTime());
     assertThat(doomed.cancel(true)).isTrue();
     Dispatch withdrawn = FakeTransport.next(transport.cancelled);
