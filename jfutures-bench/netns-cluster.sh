@@ -7,6 +7,9 @@
 #
 # Usage (as root, from the repository root):
 #   jfutures-bench/netns-cluster.sh [DELAY_MICROS ...]     default: 500 5000
+#   NETNS_CLIENT_JAR=FILE jfutures-bench/netns-cluster.sh  the client (NetnsClient) from another
+#       build of the bench jar, for a before and after in the same setup; the members, the delay
+#       lines and the image command always run this tree's build, which the script makes first
 #
 # The delay: this kernel kind has no netem qdisc (tc answers "Specified qdisc kind is unknown"), so
 # each member's namespace runs a user-space delay line (DelayProxy) at its public address, holding
@@ -31,6 +34,9 @@ delays=("$@")
 ./jfutures build -q -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -Dcyclonedx.skip=true >/dev/null
 source "$root/jfutures-bench/hazelcast-access.sh"
 bench=(./jfutures java "${access[@]}" -cp jfutures-bench/target/benchmarks.jar)
+client_jar=${NETNS_CLIENT_JAR:-jfutures-bench/target/benchmarks.jar}
+[ -f "$client_jar" ] || { echo "netns-cluster: NETNS_CLIENT_JAR: no file $client_jar" >&2; exit 2; }
+measure=(./jfutures java "${access[@]}" -cp "$client_jar" io.jfutures.bench.netns.NetnsClient)
 
 tag="jf$$"
 work=$(mktemp -d "${TMPDIR:-/tmp}/jfutures-netns.XXXXXX")
@@ -103,7 +109,7 @@ for p in "${ports[@]}"; do
   disown
 done
 for p in "${ports[@]}"; do await_line "$work/loop-$p.log" "Stop it with Ctrl-C."; done
-"${bench[@]}" io.jfutures.bench.netns.NetnsClient figures "$tag-loopback" 127.0.0.1:5911 6 500 \
+"${measure[@]}" figures "$tag-loopback" 127.0.0.1:5911 6 500 \
   2>&1 | grep -v WARNING
 start=$(date +%s.%N)
 ./jfutures images "$work/photos" --out "$work/loopback-out" --quiet \
@@ -138,11 +144,8 @@ for delay in "${delays[@]}"; do
     esac
     ip -n "$ns" link set eth0 up
   done
-  for h in "${hosts[@]}"; do
-    for n in 1 2 3; do
-      [ "$h" = "m$n" ] || ip -n "$tag-$h" route add "10.218.1.$n/32" via "10.218.0.$n"
-    done
-  done
+  # No host has a route to another's 10.218.1.N: a client or member that learns a member's own
+  # address cannot reach it, and so goes through its delay line like everything else.
   members=10.218.0.1:5701,10.218.0.2:5701,10.218.0.3:5701
   for n in 1 2 3; do
     ns="$tag-m$n"
@@ -158,7 +161,7 @@ for delay in "${delays[@]}"; do
   client=(ip netns exec "$tag-c")
   trips=500
   [ "$delay" -lt 2000 ] || trips=100
-  "${client[@]}" "${bench[@]}" io.jfutures.bench.netns.NetnsClient figures "$tag" \
+  "${client[@]}" "${measure[@]}" figures "$tag" \
     10.218.0.1:5701 6 "$trips" 2>&1 | grep -v WARNING
 
   start=$(date +%s.%N)
@@ -169,7 +172,7 @@ for delay in "${delays[@]}"; do
   echo "image job: 40 images in $seconds s = $(rate "$seconds") images/s"
 
   # A map of 3,000 tasks of 5 ms; member 2's namespace is killed at its first result.
-  "${client[@]}" "${bench[@]}" io.jfutures.bench.netns.NetnsClient map "$tag" \
+  "${client[@]}" "${measure[@]}" map "$tag" \
     10.218.0.1:5701 6 3000 5 >"$work/map-$delay.log" 2>&1 &
   map_pid=$!
   await_line "$work/map-$delay.log" "map started"

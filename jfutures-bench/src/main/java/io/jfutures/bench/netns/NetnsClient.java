@@ -81,8 +81,9 @@ public final class NetnsClient {
       }
     }
     System.out.printf(
-        "round trip %.0f us (median of %d); throughput %,.0f tasks/s (median of 3 rounds)%n",
-        median(micros), trips, median(rates));
+        "round trip %.0f us (median of %d); throughput %,.0f tasks/s (median of 3 rounds: %,.0f %,.0f"
+            + " %,.0f)%n",
+        median(micros), trips, median(rates), rates[0], rates[1], rates[2]);
   }
 
   private static void map(ClusterPool pool, int n, int ms) {
