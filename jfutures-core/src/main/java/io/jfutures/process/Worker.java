@@ -368,7 +368,7 @@ final class Worker {
       recycle();
     }
     long took = dispatch.startedAt() == 0 ? -1 : now - dispatch.startedAt();
-    if (transport.dispatcher.finished(seat, dispatch, took, !moreWaiting)) {
+    if (transport.dispatcher.finished(seat, dispatch, took, -1, !moreWaiting)) {
       dispatch.settle(frame.kind() == Wire.FAILURE, frame.payload(), 0, frame.length());
     }
   }

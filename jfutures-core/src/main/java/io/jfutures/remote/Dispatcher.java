@@ -37,10 +37,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * cancel(false)} no longer stops it, and it is withdrawn only while queued.
  *
  * <p><b>Dispatch.</b> Each worker holds as many tasks as {@link TaskCost} says (one until tasks are
- * measured, then two, or sixteen while they are short); {@link Seats} picks the seat with the most
- * room and opens seats on demand, up to {@link Settings#seats}, an idle seat being used before a
- * new one opens. Where each request costs something of its own ({@link Transport#sendsBundles}, a
- * cluster), short tasks travel in bundles of eight, and a busy seat is handed whole bundles only.
+ * measured, then two, or sixteen while they are short, and more where the transport reports a round
+ * trip that they would not cover); {@link Seats} picks the seat with the most room and opens seats
+ * on demand, up to {@link Settings#seats}, an idle seat being used before a new one opens. Where
+ * each request costs something of its own ({@link Transport#sendsBundles}, a cluster), short tasks
+ * travel in bundles of half a worker's depth, and a busy seat is handed whole bundles only.
  *
  * <p><b>Ends.</b> When a worker ends, each job it held meets its {@link Fate}, decided in one
  * place, {@link Fate#of}: requeued untouched if the worker had not begun it, timed out or dropped
@@ -341,12 +342,15 @@ public final class Dispatcher<L> implements Backend {
   }
 
   /**
-   * The worker of {@code seat} finished {@code dispatch}, which took it {@code tookNanos} (or a
-   * negative number if unknown). Returns whether the dispatch still counts: only then does the
+   * The worker of {@code seat} finished {@code dispatch}, which took it {@code tookNanos} to run,
+   * and whose answer came {@code tripNanos} after it was sent; either is a negative number if
+   * unknown, and a transport whose workers take their tasks as they come, with no round trip
+   * between two, gives no trip. Returns whether the dispatch still counts: only then does the
    * transport {@linkplain Dispatch#settle settle} it. With {@code refill} false, the seat's freed
    * room is filled later, so that a burst of answers is followed by one write of new tasks.
    */
-  public boolean finished(Seat<L> seat, Dispatch dispatch, long tookNanos, boolean refill) {
+  public boolean finished(
+      Seat<L> seat, Dispatch dispatch, long tookNanos, long tripNanos, boolean refill) {
     List<Runnable> actions;
     boolean current;
     Task<?> task = null;
@@ -358,7 +362,7 @@ public final class Dispatcher<L> implements Backend {
         task = job.execution.task();
         seat.times.task(tookNanos, job.execution.weight());
         releaseLocked(job);
-        cost.observe(tookNanos);
+        cost.observe(tookNanos, tripNanos);
       }
       actions = refill ? dispatchLocked() : List.of();
     } finally {

@@ -119,13 +119,24 @@ class DispatcherTest {
     return dispatches;
   }
 
-  /** Answers {@code dispatch} with its task's own value, as a worker would. */
+  /** Answers {@code dispatch} with its task's own value, as a worker next to the pool would. */
   private static void answer(
       Dispatcher<String> dispatcher, Seat<String> seat, Dispatch dispatch, long tookNanos)
       throws Exception {
+    answer(dispatcher, seat, dispatch, tookNanos, -1);
+  }
+
+  /** Answers {@code dispatch}, reporting that its answer came {@code tripNanos} after sending. */
+  private static void answer(
+      Dispatcher<String> dispatcher,
+      Seat<String> seat,
+      Dispatch dispatch,
+      long tookNanos,
+      long tripNanos)
+      throws Exception {
     Object value = ((Task<?>) Codec.decode(dispatch.payload())).call();
     byte[] bytes = Codec.encode(value);
-    if (dispatcher.finished(seat, dispatch, tookNanos, true)) {
+    if (dispatcher.finished(seat, dispatch, tookNanos, tripNanos, true)) {
       dispatch.settle(false, bytes, 0, bytes.length);
     }
   }
@@ -260,7 +271,7 @@ class DispatcherTest {
     assertThat(FakeTransport.next(transport.cancelled)).isSameAs(held.get(1));
     assertThat(transport.killed).isEmpty();
     // An answer to the dropped dispatch, such as the worker's "skipped", no longer counts.
-    assertThat(dispatcher.finished(seat, held.get(1), -1, true)).isFalse();
+    assertThat(dispatcher.finished(seat, held.get(1), -1, -1, true)).isFalse();
   }
 
   @Test
@@ -361,6 +372,36 @@ class DispatcherTest {
     Seat<String> shortSeat = FakeTransport.next(transport.opened);
     fresh.ready(shortSeat);
     answer(fresh, shortSeat, FakeTransport.next(transport.sent).get(0), 20_000);
+    assertThat(FakeTransport.next(transport.sent)).hasSize(TaskCost.SHORT_TASK_DEPTH);
+  }
+
+  @Test
+  void aWorkerFarAwayHoldsAsManyShortTasksAsRunInOneRoundTripUpToALimit() throws Exception {
+    Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
+    PoolCore pool = new PoolCore("Far", dispatcher);
+    for (int i = 0; i < 1_000; i++) {
+      pool.submit(value(i));
+    }
+    Seat<String> seat = readySeat(dispatcher);
+    // 10 us of work whose answer came 1 ms after it left: one running, 100 behind it.
+    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000, 1_010_000);
+    List<Dispatch> held = FakeTransport.next(transport.sent);
+    assertThat(held).hasSize(101);
+
+    // One that waited 50 ms at its worker behind the others says nothing of the link.
+    answer(dispatcher, seat, held.get(0), 10_000, 50_000_000);
+    assertThat(FakeTransport.next(transport.sent)).hasSize(1);
+
+    // A faster link seen later counts; a depth beyond the limit does not.
+    answer(dispatcher, seat, held.get(1), 10_000, 110_000);
+    assertThat(transport.sent).isEmpty();
+    Dispatcher<String> farther = dispatcher(1, 0, null, 0);
+    PoolCore fartherPool = new PoolCore("Farther", farther);
+    for (int i = 0; i < 1_000; i++) {
+      fartherPool.submit(value(i));
+    }
+    Seat<String> fartherSeat = readySeat(farther);
+    answer(farther, fartherSeat, FakeTransport.next(transport.sent).get(0), 10_000, 1_000_000_000);
     assertThat(FakeTransport.next(transport.sent)).hasSize(TaskCost.MAX_DEPTH);
   }
 

@@ -334,7 +334,8 @@ final class ClusterTransport implements Transport<Member> {
       return;
     }
     long took = answer != null ? RemoteCall.runNanos(answer) : -1;
-    if (!dispatcher.finished(seat, dispatch, took, refill)) {
+    long trip = System.nanoTime() - dispatch.startedAt();
+    if (!dispatcher.finished(seat, dispatch, took, trip, refill)) {
       return;
     }
     if (cause != null) {
