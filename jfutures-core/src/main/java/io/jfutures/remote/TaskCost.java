@@ -8,11 +8,14 @@ package io.jfutures.remote;
  * they prove short (under {@value #SHORT_TASK_NANOS} ns), so that a run of tiny tasks is not paid
  * for in round trips.
  *
- * <p>Where the transport reports the round trip, a worker far away holds more: enough to cover it
- * (one task running, and as many behind it as run in one round trip, the bandwidth-delay product),
- * up to {@value #MAX_DEPTH}. The round trip counted is the least seen of an answer's time from
- * sending to answer less the task's own run: a task that waited at its worker behind others only
- * adds to that, so the least is the link's own, and a deeper queue cannot feed on itself.
+ * <p>Where the transport reports a round trip of {@value #FAR_TRIP_NANOS} ns or more, a worker that
+ * far away holds more: enough to cover it (one task running, and as many behind it as run in one
+ * round trip, the bandwidth-delay product), up to {@value #MAX_DEPTH}. A shorter round trip, as
+ * between processes on one machine, is mostly the two ends' own work on each message, which a
+ * deeper queue does not hide: there a client with more requests in flight only sent them slower.
+ * The round trip counted is the least seen of an answer's time from sending to answer less the
+ * task's own run: a task that waited at its worker behind others only adds to that, so the least is
+ * the link's own, and a deeper queue cannot feed on itself.
  *
  * <p>Guarded by its dispatcher's lock.
  */
@@ -20,6 +23,7 @@ final class TaskCost {
   static final long SHORT_TASK_NANOS = 1_000_000;
   static final int SHORT_TASK_DEPTH = 16;
   static final int MAX_DEPTH = 256;
+  static final long FAR_TRIP_NANOS = 500_000;
 
   private double averageNanos = Double.NaN;
   private long roundTripNanos = Long.MAX_VALUE;
@@ -44,7 +48,7 @@ final class TaskCost {
       return 1;
     }
     int depth = averageNanos < SHORT_TASK_NANOS ? SHORT_TASK_DEPTH : 2;
-    if (roundTripNanos == Long.MAX_VALUE) {
+    if (roundTripNanos < FAR_TRIP_NANOS || roundTripNanos == Long.MAX_VALUE) {
       return depth;
     }
     double cover = 1 + Math.ceil(roundTripNanos / Math.max(averageNanos, 1));

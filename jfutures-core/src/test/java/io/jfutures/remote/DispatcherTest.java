@@ -376,6 +376,18 @@ class DispatcherTest {
   }
 
   @Test
+  void aWorkerWhoseRoundTripIsUnderHalfAMillisecondHoldsSixteenShortTasks() throws Exception {
+    Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
+    PoolCore pool = new PoolCore("Near", dispatcher);
+    for (int i = 0; i < 100; i++) {
+      pool.submit(value(i));
+    }
+    Seat<String> seat = readySeat(dispatcher);
+    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000, 410_000);
+    assertThat(FakeTransport.next(transport.sent)).hasSize(TaskCost.SHORT_TASK_DEPTH);
+  }
+
+  @Test
   void aWorkerFarAwayHoldsAsManyShortTasksAsRunInOneRoundTripUpToALimit() throws Exception {
     Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
     PoolCore pool = new PoolCore("Far", dispatcher);
@@ -383,16 +395,17 @@ class DispatcherTest {
       pool.submit(value(i));
     }
     Seat<String> seat = readySeat(dispatcher);
-    // 10 us of work whose answer came 1 ms after it left: one running, 100 behind it.
-    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000, 1_010_000);
+    // 10 us of work whose answer came 2 ms after it left: one running, 200 behind it.
+    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000, 2_010_000);
     List<Dispatch> held = FakeTransport.next(transport.sent);
-    assertThat(held).hasSize(101);
+    assertThat(held).hasSize(201);
 
     // One that waited 50 ms at its worker behind the others says nothing of the link.
     answer(dispatcher, seat, held.get(0), 10_000, 50_000_000);
     assertThat(FakeTransport.next(transport.sent)).hasSize(1);
 
-    // A faster link seen later counts; a depth beyond the limit does not.
+    // A link seen later to be near (a round trip under half a millisecond) gives 16 again;
+    // a depth beyond the limit is never given.
     answer(dispatcher, seat, held.get(1), 10_000, 110_000);
     assertThat(transport.sent).isEmpty();
     Dispatcher<String> farther = dispatcher(1, 0, null, 0);

@@ -49,12 +49,12 @@ import java.util.logging.Logger;
  * jfutures.workers} attribute of members started by {@link #memberConfig}, which is their processor
  * count, else 16) until answers tell what tasks cost, then two per worker, so that a worker never
  * waits a round trip for its next task, or 16 per worker while tasks take under a millisecond; more
- * where the network's round trip is long against the tasks (as many as run in one round trip, up to
- * 256 per worker); it keeps the rest queued, so cancelling a queued task works as on the other
- * pools. A task already handed to a member counts as running, even while it waits there behind
- * another: {@code cancel(false)} no longer stops it, and it is retried (or fails) with the others
- * if that member is lost. Results and exceptions come back as their own classes, exceptions with
- * the member's stack trace (or a {@link io.jfutures.RemoteException} where this JVM lacks the
+ * where the network's round trip is half a millisecond or longer (as many as run in one round trip,
+ * up to 256 per worker); it keeps the rest queued, so cancelling a queued task works as on the
+ * other pools. A task already handed to a member counts as running, even while it waits there
+ * behind another: {@code cancel(false)} no longer stops it, and it is retried (or fails) with the
+ * others if that member is lost. Results and exceptions come back as their own classes, exceptions
+ * with the member's stack trace (or a {@link io.jfutures.RemoteException} where this JVM lacks the
  * class). {@code cancel(true)} interrupts the task on its member: a member, unlike a worker
  * process, is not killed for one task.
  *
