@@ -375,46 +375,49 @@ class DispatcherTest {
     assertThat(FakeTransport.next(transport.sent)).hasSize(TaskCost.SHORT_TASK_DEPTH);
   }
 
-  @Test
-  void aWorkerWhoseRoundTripIsUnderHalfAMillisecondHoldsSixteenShortTasks() throws Exception {
+  /** A dispatcher with one seat, and the seat that answered the first of its queued tasks. */
+  private record Answered(Dispatcher<String> dispatcher, Seat<String> seat) {}
+
+  /**
+   * Queues {@code tasks} short tasks on a new one-seat pool and answers the first as having run
+   * {@code tookNanos} and come back {@code tripNanos} after it was sent.
+   */
+  private Answered firstAnswered(int tasks, long tookNanos, long tripNanos) throws Exception {
     Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
-    PoolCore pool = new PoolCore("Near", dispatcher);
-    for (int i = 0; i < 100; i++) {
+    PoolCore pool = new PoolCore("Test", dispatcher);
+    for (int i = 0; i < tasks; i++) {
       pool.submit(value(i));
     }
     Seat<String> seat = readySeat(dispatcher);
-    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000, 410_000);
+    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), tookNanos, tripNanos);
+    return new Answered(dispatcher, seat);
+  }
+
+  @Test
+  void aWorkerWhoseRoundTripIsUnderHalfAMillisecondHoldsSixteenShortTasks() throws Exception {
+    firstAnswered(100, 10_000, 410_000);
     assertThat(FakeTransport.next(transport.sent)).hasSize(TaskCost.SHORT_TASK_DEPTH);
   }
 
   @Test
   void aWorkerFarAwayHoldsAsManyShortTasksAsRunInOneRoundTripUpToALimit() throws Exception {
-    Dispatcher<String> dispatcher = dispatcher(1, 0, null, 0);
-    PoolCore pool = new PoolCore("Far", dispatcher);
-    for (int i = 0; i < 1_000; i++) {
-      pool.submit(value(i));
-    }
-    Seat<String> seat = readySeat(dispatcher);
     // 10 us of work whose answer came 2 ms after it left: one running, 200 behind it.
-    answer(dispatcher, seat, FakeTransport.next(transport.sent).get(0), 10_000, 2_010_000);
+    Answered far = firstAnswered(1_000, 10_000, 2_010_000);
     List<Dispatch> held = FakeTransport.next(transport.sent);
     assertThat(held).hasSize(201);
 
     // One that waited 50 ms at its worker behind the others says nothing of the link.
-    answer(dispatcher, seat, held.get(0), 10_000, 50_000_000);
+    answer(far.dispatcher(), far.seat(), held.get(0), 10_000, 50_000_000);
     assertThat(FakeTransport.next(transport.sent)).hasSize(1);
 
-    // A link seen later to be near (a round trip under half a millisecond) gives 16 again;
-    // a depth beyond the limit is never given.
-    answer(dispatcher, seat, held.get(1), 10_000, 110_000);
+    // A link seen later to be near (a round trip under half a millisecond) gives 16 again.
+    answer(far.dispatcher(), far.seat(), held.get(1), 10_000, 110_000);
     assertThat(transport.sent).isEmpty();
-    Dispatcher<String> farther = dispatcher(1, 0, null, 0);
-    PoolCore fartherPool = new PoolCore("Farther", farther);
-    for (int i = 0; i < 1_000; i++) {
-      fartherPool.submit(value(i));
-    }
-    Seat<String> fartherSeat = readySeat(farther);
-    answer(farther, fartherSeat, FakeTransport.next(transport.sent).get(0), 10_000, 1_000_000_000);
+  }
+
+  @Test
+  void noWorkerHoldsMoreThanTheLimitHoweverLongItsRoundTrip() throws Exception {
+    firstAnswered(1_000, 10_000, 1_000_000_000);
     assertThat(FakeTransport.next(transport.sent)).hasSize(TaskCost.MAX_DEPTH);
   }
 
