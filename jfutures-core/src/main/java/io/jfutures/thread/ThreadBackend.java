@@ -78,6 +78,13 @@ public final class ThreadBackend implements Backend {
   private final AtomicInteger liveWorkers = new AtomicInteger();
   private final AtomicInteger started = new AtomicInteger();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Threads that left {@code threads} as their worker ended but may still be running its last
+   * instructions: {@link #awaitTermination} joins them too, and thread starts drop those gone.
+   */
+  private final ConcurrentLinkedQueue<Thread> exiting = new ConcurrentLinkedQueue<>();
+
   private final ConcurrentLinkedQueue<WorkerTimes> places = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<WorkerTimes> freePlaces = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Tally> freeTallies = new ConcurrentLinkedQueue<>();
@@ -122,6 +129,7 @@ public final class ThreadBackend implements Backend {
   }
 
   private void startWorker() {
+    exiting.removeIf(exited -> !exited.isAlive());
     String name = namePrefix + "-" + started.getAndIncrement();
     WorkerTimes place = freePlaces.poll();
     if (place == null) {
@@ -168,19 +176,26 @@ public final class ThreadBackend implements Backend {
   public void awaitTermination() throws InterruptedException {
     Thread self = Thread.currentThread();
     while (true) {
-      Thread other = null;
-      for (Thread t : threads) {
-        if (t != self) {
-          other = t;
-          break;
-        }
+      Thread other = anyBut(self, threads);
+      if (other == null) {
+        other = anyBut(self, exiting);
       }
       if (other == null) {
         return;
       }
       other.join();
       threads.remove(other);
+      exiting.remove(other);
     }
+  }
+
+  private static Thread anyBut(Thread self, Iterable<Thread> threads) {
+    for (Thread t : threads) {
+      if (t != self) {
+        return t;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -337,6 +352,7 @@ public final class ThreadBackend implements Backend {
         place.ended(System.nanoTime());
         freePlaces.add(place);
         freeTallies.add(tally);
+        exiting.add(Thread.currentThread());
         threads.remove(Thread.currentThread());
       }
     }
