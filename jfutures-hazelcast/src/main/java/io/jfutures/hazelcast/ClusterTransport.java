@@ -218,7 +218,7 @@ final class ClusterTransport implements Transport<Member> {
       remote = executor.submitToMember(callOf(dispatch), seat.link());
     } catch (RuntimeException e) {
       remotes.remove(dispatch);
-      async(() -> ended(seat, dispatch, null, e, true));
+      async(() -> ended(seat, dispatch, null, e, true, System.nanoTime()));
       return;
     }
     dispatch.markStarted(System.nanoTime());
@@ -229,7 +229,8 @@ final class ClusterTransport implements Transport<Member> {
     @SuppressWarnings("unchecked")
     CompletionStage<byte[]> stage = (CompletionStage<byte[]>) remote;
     stage.whenCompleteAsync(
-        (answer, error) -> ended(seat, dispatch, answer, error, true), this::async);
+        (answer, error) -> ended(seat, dispatch, answer, error, true, System.nanoTime()),
+        this::async);
   }
 
   /**
@@ -270,8 +271,10 @@ final class ClusterTransport implements Transport<Member> {
    */
   private void bundleEnded(
       Seat<Member> seat, List<Dispatch> part, byte[][] answers, Throwable error) {
+    long now = System.nanoTime();
     for (int i = 0; i < part.size(); i++) {
-      ended(seat, part.get(i), answers == null ? null : answers[i], error, i == part.size() - 1);
+      ended(
+          seat, part.get(i), answers == null ? null : answers[i], error, i == part.size() - 1, now);
     }
   }
 
@@ -310,11 +313,17 @@ final class ClusterTransport implements Transport<Member> {
   }
 
   /**
-   * A dispatch came back with {@code answer}, or with {@code error} from Hazelcast; with {@code
-   * refill} false, the seat's freed room is filled later.
+   * A dispatch came back with {@code answer}, or with {@code error} from Hazelcast, at {@code
+   * cameAt} ({@link System#nanoTime}; one reading for a whole bundle); with {@code refill} false,
+   * the seat's freed room is filled later.
    */
   private void ended(
-      Seat<Member> seat, Dispatch dispatch, byte[] answer, Throwable error, boolean refill) {
+      Seat<Member> seat,
+      Dispatch dispatch,
+      byte[] answer,
+      Throwable error,
+      boolean refill,
+      long cameAt) {
     remotes.remove(dispatch);
     Throwable cause = unwrap(error);
     Member member = seat.link();
@@ -334,7 +343,7 @@ final class ClusterTransport implements Transport<Member> {
       return;
     }
     long took = answer != null ? RemoteCall.runNanos(answer) : -1;
-    long trip = System.nanoTime() - dispatch.startedAt();
+    long trip = cameAt - dispatch.startedAt();
     if (!dispatcher.finished(seat, dispatch, took, trip, refill)) {
       return;
     }
